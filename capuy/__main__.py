@@ -1,0 +1,15 @@
+"""The ``capuy`` console script: the project's manage.py (``capuy migrate``, ``capuy demo``…)."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "capuy.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()
