@@ -46,7 +46,11 @@ def _display(record, field_name: str) -> str:
 
 def history_rows(obj, limit: int = 200) -> list[HistoryRow]:
     """Newest first; each update lists only the fields that changed."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
     rows = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
@@ -60,14 +64,23 @@ def history_rows(obj, limit: int = 200) -> list[HistoryRow]:
             for change in delta.changes:
                 label = record.instance_type._meta.get_field(change.field).verbose_name
                 row.changes.append(
-                    FieldChange(change.field, str(label), _display(previous, change.field), _display(record, change.field))
+                    FieldChange(
+                        change.field,
+                        str(label),
+                        _display(previous, change.field),
+                        _display(record, change.field),
+                    )
                 )
         elif record.history_type == "+":
             for model_field in record.instance_type._meta.concrete_fields:
-                if model_field.name in ("id", "path", "depth", "numchild") or not hasattr(record, model_field.attname):
+                if model_field.name in ("id", "path", "depth", "numchild") or not hasattr(
+                    record, model_field.attname
+                ):
                     continue
                 shown = _display(record, model_field.name)
                 if shown != "—":
-                    row.changes.append(FieldChange(model_field.name, str(model_field.verbose_name), "", shown))
+                    row.changes.append(
+                        FieldChange(model_field.name, str(model_field.verbose_name), "", shown)
+                    )
         rows.append(row)
     return rows

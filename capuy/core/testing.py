@@ -24,7 +24,9 @@ def org_root(code: str, name: str) -> Organization:
     return Organization.add_root(code=code, name=name, kind=OrgKind.DANG_BO_TINH)
 
 
-def org_child(parent: Organization, code: str, name: str, kind: str, unit_type: str = "") -> Organization:
+def org_child(
+    parent: Organization, code: str, name: str, kind: str, unit_type: str = ""
+) -> Organization:
     parent.refresh_from_db()
     return parent.add_child(code=code, name=name, kind=kind, unit_type=unit_type)
 
@@ -81,7 +83,11 @@ def build_world() -> World:
     cell = org_child(grassroots, "H01-X01-C01", "Chi bộ thôn Đông", OrgKind.CHI_BO_TRUC_THUOC)
     other_cell = org_child(grassroots, "H01-X01-C02", "Chi bộ thôn Tây", OrgKind.CHI_BO_TRUC_THUOC)
     outside_cell = org_child(
-        other, "H02-X01", "Chi bộ Trường Tiểu học Bình Yên", OrgKind.CHI_BO_CO_SO, UnitType.SU_NGHIEP
+        other,
+        "H02-X01",
+        "Chi bộ Trường Tiểu học Bình Yên",
+        OrgKind.CHI_BO_CO_SO,
+        UnitType.SU_NGHIEP,
     )
     members = {
         "hung": member_in(cell, "Nguyễn", "Văn", "Hùng"),
@@ -91,9 +97,16 @@ def build_world() -> World:
         "hung_outside": member_in(outside_cell, "Đỗ", "Văn", "Hưng"),
     }
     recount_members()
-    term = Term.objects.create(organization=province, name="XIX", start_on=date(2015, 10, 15), end_on=date(2020, 10, 15))
+    term = Term.objects.create(
+        organization=province, name="XIX", start_on=date(2015, 10, 15), end_on=date(2020, 10, 15)
+    )
     bch = Committee.objects.create(term=term, kind=CommitteeKind.BCH)
-    seat = Seat.objects.create(committee=bch, member=members["tuan"], role=SeatRole.UY_VIEN_BCH, start_on=date(2015, 10, 15))
+    seat = Seat.objects.create(
+        committee=bch,
+        member=members["tuan"],
+        role=SeatRole.UY_VIEN_BCH,
+        start_on=date(2015, 10, 15),
+    )
     places = {"province": province, "district": district, "other_district": other, "cell": cell}
     User = get_user_model()
     users = {}
@@ -104,7 +117,20 @@ def build_world() -> World:
     users["root"] = User.objects.create_superuser(username="root", password="mat-khau-thu-nghiem")
     for org in (province, district, other, grassroots, cell, other_cell, outside_cell):
         org.refresh_from_db()
-    return World(province, district, other, grassroots, cell, other_cell, outside_cell, members, term, bch, seat, users)
+    return World(
+        province,
+        district,
+        other,
+        grassroots,
+        cell,
+        other_cell,
+        outside_cell,
+        members,
+        term,
+        bch,
+        seat,
+        users,
+    )
 
 
 def sign_in(client, user) -> None:

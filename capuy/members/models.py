@@ -86,6 +86,15 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("members:detail", args=[self.pk])
+
     def fill_derived(self) -> None:
         """Recompute the stored display, sort and search columns from the name parts."""
         self.ho, self.ten_dem, self.ten = (
@@ -99,15 +108,6 @@ class Member(models.Model):
         self.given_search = search_key(self.ten)[:50]
         if self.cell_id and not self.org_path:
             self.org_path = self.cell.path
-
-    def save(self, *args, **kwargs):
-        self.fill_derived()
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("members:detail", args=[self.pk])
 
 
 class MemberTransfer(models.Model):
@@ -143,3 +143,6 @@ class MemberTransfer(models.Model):
         verbose_name_plural = _("chuyển sinh hoạt")
         ordering = ["member", "transferred_on", "id"]
         indexes = [models.Index(fields=["member", "transferred_on"], name="transfer_member_date")]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.to_cell} ({self.transferred_on:%d/%m/%Y})"

@@ -83,6 +83,11 @@ class Organization(MP_Node):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("organizations:detail", args=[self.pk])
+
     def save(self, *args, **kwargs):
         self.search_text = search_key(f"{self.name} {self.code}")[:255]
         super().save(*args, **kwargs)
@@ -103,11 +108,6 @@ class Organization(MP_Node):
         return (self.established_on is None or self.established_on <= day) and (
             self.dissolved_on is None or self.dissolved_on >= day
         )
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("organizations:detail", args=[self.pk])
 
 
 class OrganizationFlagQuerySet(ScopedQuerySet):

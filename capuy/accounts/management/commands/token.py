@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from capuy.accounts.models import User
+from capuy.accounts.services import api_token_issue
+
+
+class Command(BaseCommand):
+    help = "Tạo khóa API cho một người dùng: capuy token create USERNAME [--name TÊN]"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="tạo khóa mới và in ra (chỉ hiện một lần)")
+        create.add_argument("username")
+        create.add_argument("--name", default="")
+
+    def handle(self, *args, **options):
+        try:
+            user = User.objects.get(username=options["username"])
+        except User.DoesNotExist as exc:
+            raise CommandError(f"Không có người dùng «{options['username']}».") from exc
+        _token, raw = api_token_issue(user=user, name=options["name"])
+        self.stdout.write(raw)

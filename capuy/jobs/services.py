@@ -1,0 +1,97 @@
+"""Start long jobs and record their progress on the Job row that the job page polls.
+
+The work runs as a django-tasks task (a worker in production, synchronously in tests); the task
+receives only the job id and reads everything else, including the requesting user whose scope
+it must apply, from the row.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.files import File
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from capuy.core.vntext import unaccent
+
+from .models import Job, JobStatus
+
+logger = logging.getLogger(__name__)
+
+_UNSAFE = re.compile(r"[^a-z0-9_-]+")
+
+# Job kind → the task that does the work. One line per kind, so "what runs" is greppable.
+JOB_TASKS: dict[str, str] = {
+    "members.export_xlsx": "capuy.members.tasks.member_export_xlsx",
+}
+
+
+def job_start(*, user, kind: str, title: str, params: dict) -> Job:
+    """Create the job row for ``user`` and enqueue its task with the job id."""
+    if kind not in JOB_TASKS:
+        raise ValueError(f"Unknown job kind: {kind!r}")
+    task = import_string(JOB_TASKS[kind])
+    job = Job.objects.create(user=user, kind=kind, title=title[:255], params=params)
+    # With a database task backend the task row commits together with the job row, so a worker
+    # can never pick up a job id that does not exist yet.
+    task.enqueue(job_id=str(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def job_progress(job_id, done: int, total: int, message: str = "") -> None:
+    """Record how far the job has got (one UPDATE; called every few hundred rows)."""
+    fields = {"done": done, "total": total, "status": JobStatus.RUNNING}
+    if message:
+        fields["message"] = message[:500]
+    Job.objects.filter(pk=job_id).update(**fields)
+
+
+def job_finish(job_id, *, file, name: str, message: str = "") -> Job:
+    """Store the result file under a generated, safe name and mark the job done."""
+    job = Job.objects.get(pk=job_id)
+    safe = result_filename(name)
+    job.result_file.save(f"{job.pk.hex}-{safe}", File(file), save=False)
+    job.result_name = safe
+    job.status = JobStatus.DONE
+    job.done = max(job.done, job.total)
+    job.message = message[:500]
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=["result_file", "result_name", "status", "done", "message", "finished_at"]
+    )
+    return job
+
+
+def job_fail(job_id, message: str) -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=JobStatus.FAILED, message=message[:500], finished_at=timezone.now()
+    )
+
+
+@contextmanager
+def job_running(job_id) -> Iterator[Job]:
+    """Mark the job running for the duration of the block; mark it failed if the block raises."""
+    Job.objects.filter(pk=job_id).update(status=JobStatus.RUNNING)
+    job = Job.objects.select_related("user").get(pk=job_id)
+    try:
+        yield job
+    except Exception:
+        logger.exception("Job %s (%s) failed", job_id, job.kind)
+        job_fail(job_id, _("Tác vụ gặp lỗi. Hãy thử lại hoặc báo cho quản trị hệ thống."))
+        raise
+
+
+def result_filename(name: str) -> str:
+    """An ASCII file name without path parts: "Danh sách đảng viên.xlsx" → "danh_sach_dang_vien.xlsx"."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    stem = _UNSAFE.sub("_", unaccent(stem)).strip("_")[:80] or "ket_qua"
+    ext = _UNSAFE.sub("", unaccent(ext))[:10]
+    return f"{stem}.{ext}" if ext else stem

@@ -1,0 +1,145 @@
+"""Input forms for members. They only parse and check the shape of input; every rule that
+touches the database lives in ``services.py`` and comes back as a ValidationError that
+``add_service_errors`` places next to the field it names."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from capuy.core.scoping import CHANGE
+from capuy.organizations.models import Organization
+
+from .choices import Gender, MemberStatus
+
+DATE_PLACEHOLDER = "dd/mm/yyyy"
+
+
+class VnDateInput(forms.DateInput):
+    """A text box for dd/mm/yyyy: a phone's numeric keypad, no locale-dependent date picker."""
+
+    def __init__(self, attrs=None):
+        base = {
+            "placeholder": DATE_PLACEHOLDER,
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "maxlength": "10",
+            "pattern": r"[0-9]{1,2}[/.\-]?[0-9]{1,2}[/.\-]?[0-9]{2,4}",
+        }
+        super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class VnDateField(forms.DateField):
+    """dd/mm/yyyy, also dd-mm-yyyy, dd.mm.yyyy and ddmmyyyy (phone keypads have no "/")."""
+
+    widget = VnDateInput
+    input_formats = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y", "%d/%m/%y", "%Y-%m-%d"]
+    default_error_messages = {
+        "invalid": _("Ngày không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 25/03/1980."),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "")
+        return super().to_python(value)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the fields it names (the rest above the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        target = field if field in form.fields else None
+        if field == NON_FIELD_ERRORS:
+            target = None
+        for message in messages:
+            form.add_error(target, message)
+
+
+class MemberForm(forms.Form):
+    ho = forms.CharField(label=_("Họ"), max_length=50)
+    ten_dem = forms.CharField(label=_("Tên đệm"), max_length=80, required=False)
+    ten = forms.CharField(label=_("Tên"), max_length=50)
+    birth_date = VnDateField(label=_("Ngày sinh"))
+    gender = forms.ChoiceField(
+        label=_("Giới tính"), choices=Gender.choices, widget=forms.RadioSelect
+    )
+    card_number = forms.CharField(label=_("Số thẻ đảng viên"), max_length=20, required=False)
+    admitted_on = VnDateField(label=_("Ngày vào Đảng"))
+    official_on = VnDateField(label=_("Ngày chính thức"), required=False)
+    status = forms.ChoiceField(
+        label=_("Trạng thái"), choices=MemberStatus.choices, widget=forms.RadioSelect
+    )
+
+    FIELDS = (
+        "ho",
+        "ten_dem",
+        "ten",
+        "birth_date",
+        "gender",
+        "card_number",
+        "admitted_on",
+        "official_on",
+        "status",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ho"].widget.attrs.update(autocomplete="off", autocapitalize="words")
+        self.fields["ten_dem"].widget.attrs.update(autocomplete="off", autocapitalize="words")
+        self.fields["ten"].widget.attrs.update(autocomplete="off", autocapitalize="words")
+        self.fields["card_number"].widget.attrs.update(autocomplete="off", inputmode="numeric")
+
+    @classmethod
+    def initial_from(cls, member) -> dict:
+        return {name: getattr(member, name) for name in cls.FIELDS}
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        values = {name: data.get(name) for name in self.FIELDS}
+        values["card_number"] = (values["card_number"] or "").strip() or None
+        return values
+
+
+class CellChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class MemberCreateForm(MemberForm):
+    cell = CellChoiceField(
+        label=_("Chi bộ"),
+        queryset=Organization.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Hãy chọn chi bộ sinh hoạt."),
+            "invalid_choice": _("Chi bộ không có hoặc ngoài phạm vi được sửa của bạn."),
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].queryset = Organization.objects.visible_to(user, CHANGE).cells()
+
+
+class MemberTransferForm(forms.Form):
+    to_cell = CellChoiceField(
+        label=_("Chuyển đến chi bộ"),
+        queryset=Organization.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Hãy chọn chi bộ chuyển đến."),
+            "invalid_choice": _("Chi bộ không có hoặc ngoài phạm vi được sửa của bạn."),
+        },
+    )
+    transferred_on = VnDateField(label=_("Ngày chuyển"))
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_cell"].queryset = Organization.objects.visible_to(user, CHANGE).cells()
