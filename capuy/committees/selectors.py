@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import BooleanField, Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -33,18 +33,24 @@ def _held_on_q(day: date, prefix: str = "") -> Q:
     )
 
 
+def _is_current(day: date) -> Case:
+    return Case(When(_held_on_q(day), then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
 def seats_in_role_order(qs):
     return qs.annotate(role_rank=ROLE_RANK).order_by("role_rank", "start_on", "id")
 
 
 def committee_terms_of(organization, *, on: date | None = None):
     """Terms of one organization, newest first; each committee carries ``current_seats``."""
-    seats = seats_in_role_order(Seat.objects.held_on(_today(on)).select_related("member"))
+    day = _today(on)
+    seats = seats_in_role_order(Seat.objects.held_on(day).select_related("member"))
     committees = Committee.objects.order_by("kind").prefetch_related(
         Prefetch("seats", queryset=seats, to_attr="current_seats")
     )
     return (
         Term.objects.filter(organization=organization)
+        .annotate(is_current=_is_current(day))
         .order_by("-start_on")
         .prefetch_related(Prefetch("committees", queryset=committees))
     )
@@ -75,6 +81,7 @@ def committee_list(
         current_holders=Count("seats__member", filter=_held_on_q(day, "seats__"), distinct=True),
         seat_total=Count("seats"),
     )
+    terms = terms.annotate(is_current=_is_current(day))
     return terms.order_by("organization__path", "-start_on", "id").prefetch_related(
         Prefetch("committees", queryset=committees)
     )

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "jobs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.job_list, name="list"),
+    path("<uuid:pk>/", views.job_detail, name="detail"),
+    path("<uuid:pk>/tien-do/", views.job_progress, name="progress"),
+    path("<uuid:pk>/tai-ve/", views.job_download, name="download"),
+]

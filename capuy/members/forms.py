@@ -4,6 +4,7 @@ touches the database lives in ``services.py`` and comes back as a ValidationErro
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from capuy.core.scoping import CHANGE
@@ -56,7 +57,35 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(target, message)
 
 
-class MemberForm(forms.Form):
+class _BoundField(BoundField):
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            base = attrs.get("class", (widget or self.field.widget).attrs.get("class", ""))
+            attrs["class"] = f"{base} is-invalid".strip()
+            attrs["aria-describedby"] = f"{self.auto_id}_error"
+        return attrs
+
+
+class BootstrapForm(forms.Form):
+    """Bootstrap classes on every widget, ``is-invalid`` on fields with errors."""
+
+    bound_field_class = _BoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class MemberForm(BootstrapForm):
     ho = forms.CharField(label=_("Họ"), max_length=50)
     ten_dem = forms.CharField(label=_("Tên đệm"), max_length=80, required=False)
     ten = forms.CharField(label=_("Tên"), max_length=50)
@@ -122,7 +151,7 @@ class MemberCreateForm(MemberForm):
         self.fields["cell"].queryset = Organization.objects.visible_to(user, CHANGE).cells()
 
 
-class MemberTransferForm(forms.Form):
+class MemberTransferForm(BootstrapForm):
     to_cell = CellChoiceField(
         label=_("Chuyển đến chi bộ"),
         queryset=Organization.objects.none(),

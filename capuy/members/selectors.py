@@ -11,7 +11,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Length, Substr
 
 from capuy.core.scoping import CHANGE, VIEW, scope_paths
 from capuy.core.vntext import nfc, search_key
@@ -124,14 +135,32 @@ def scope_member_total(user) -> int | None:
     return roots.order_by().aggregate(total=Sum("member_count"))["total"] or 0
 
 
-def cell_choices_for(user, q: str = "", *, on: date | None = None, limit: int = 20):
-    """Cells the user may put members into, matching ``q`` without diacritics, by name."""
+def cell_choices_for(
+    user, q: str = "", *, pk=None, on: date | None = None, limit: int = 20
+) -> list[Organization]:
+    """Cells the user may put members into, matching ``q`` without diacritics, by name.
+
+    Each carries ``parent_name``: many communes have a "Chi bộ thôn Đông".
+    """
     on = on or date.today()  # noqa: DTZ011 — a calendar date, not a moment
     qs = Organization.objects.visible_to(user, CHANGE).cells().valid_on(on)
+    if pk is not None:
+        try:
+            qs = qs.filter(pk=int(pk))
+        except (TypeError, ValueError):
+            return []
     key = search_key(q or "")
     if key:
         qs = qs.filter(Q(search_text__startswith=key) | Q(search_text__contains=" " + key))
-    return list(qs.order_by("name", "id")[:limit])
+    return list(with_parent_name(qs).order_by("name", "id")[:limit])
+
+
+def with_parent_name(qs):
+    step = Organization.steplen
+    parent = Organization.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - step)
+    ).values("name")[:1]
+    return qs.annotate(parent_name=Subquery(parent))
 
 
 @dataclass

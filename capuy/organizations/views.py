@@ -26,6 +26,7 @@ from .forms import (
     OrganizationFlagForm,
     add_service_errors,
 )
+from .choices import SeatLevel
 from .models import Organization
 from .services import ALLOWED_CHILDREN
 
@@ -63,13 +64,22 @@ def tree(request):
         page = Paginator(matches, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        context.update(page=page, page_query=query.urlencode())
-    elif within is not None:
-        context["nodes"] = selectors.with_active_flags(
-            Organization.objects.filter(pk=within.pk), values["on"]
-        )
+        context.update(searching=True, page=page, page_query=query.urlencode())
     else:
-        context["nodes"] = selectors.organization_roots_for(request.user, on=values["on"])
+        if within is not None:
+            roots = selectors.with_active_flags(
+                Organization.objects.filter(pk=within.pk), values["on"]
+            )
+        else:
+            roots = selectors.organization_roots_for(request.user, on=values["on"])
+        context["nodes"] = nodes = list(roots)
+        if len(nodes) == 1 and nodes[0].numchild:
+            # A single top node opens by itself: one click less on every visit.
+            root = nodes[0]
+            root.loaded_children, root.more_children = selectors.organization_children(
+                request.user, root, on=values["on"], include_dissolved=values["include_dissolved"]
+            )
+            root.preloaded = True
     return render(request, "organizations/tree.html", context)
 
 
@@ -119,6 +129,7 @@ def detail(request, pk: int):
         "terms": committee_terms_of(org),
         "members": members,
         "more_members": more_members,
+        "level_label": SeatLevel(org.level).label,
         "can_change": can(request.user, CHANGE, org),
         "can_add_child": bool(ALLOWED_CHILDREN.get(org.kind)) and org.dissolved_on is None,
         "merged_into_visible": org.merged_into_id is not None

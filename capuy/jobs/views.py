@@ -1,0 +1,69 @@
+"""A long job's page: a progress bar that polls itself, then the download link.
+
+A job is private to the user who started it: its file was cut to that user's scope, so anyone
+else, administrators included, gets a 404.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .models import Job, JobStatus
+
+RECENT = 50
+
+
+def _own_job_or_404(user, pk) -> Job:
+    job = Job.objects.filter(pk=pk, user=user).first()
+    if job is None:
+        raise Http404(_("Không tìm thấy tác vụ."))
+    return job
+
+
+def _context(job: Job) -> dict:
+    return {"job": job, "finished": job.status in (JobStatus.DONE, JobStatus.FAILED)}
+
+
+@login_required
+@require_GET
+def job_list(request):
+    jobs = Job.objects.filter(user=request.user).order_by("-created_at")[:RECENT]
+    return render(request, "jobs/list.html", {"jobs": jobs})
+
+
+@login_required
+@require_GET
+@never_cache
+def job_detail(request, pk):
+    job = _own_job_or_404(request.user, pk)
+    return render(request, "jobs/detail.html", _context(job))
+
+
+@login_required
+@require_GET
+@never_cache
+def job_progress(request, pk):
+    job = _own_job_or_404(request.user, pk)
+    return render(request, "jobs/_progress.html", _context(job))
+
+
+@login_required
+@require_GET
+def job_download(request, pk):
+    job = _own_job_or_404(request.user, pk)
+    if job.status != JobStatus.DONE or not job.result_file:
+        raise Http404(_("Tác vụ chưa có tệp kết quả."))
+    try:
+        handle = job.result_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("Tệp kết quả không còn trên máy chủ.")) from exc
+    # FileResponse writes Content-Disposition itself, quoting the name (RFC 6266 / 5987).
+    response = FileResponse(
+        handle, as_attachment=True, filename=job.result_name or "ket_qua.xlsx"
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
