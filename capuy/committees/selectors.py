@@ -34,7 +34,9 @@ def _held_on_q(day: date, prefix: str = "") -> Q:
 
 
 def _is_current(day: date) -> Case:
-    return Case(When(_held_on_q(day), then=Value(True)), default=Value(False), output_field=BooleanField())
+    return Case(
+        When(_held_on_q(day), then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
 
 
 def seats_in_role_order(qs):

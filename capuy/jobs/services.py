@@ -69,6 +69,7 @@ def job_finish(job_id, *, file, name: str, message: str = "") -> Job:
 
 
 def job_fail(job_id, message: str) -> None:
+    """Mark the job failed with a message the user can read (the traceback goes to the log)."""
     Job.objects.filter(pk=job_id).update(
         status=JobStatus.FAILED, message=message[:500], finished_at=timezone.now()
     )
@@ -89,6 +90,7 @@ def job_running(job_id) -> Iterator[Job]:
 
 def result_filename(name: str) -> str:
     """An ASCII file name without path parts: "Danh sách đảng viên.xlsx" → "danh_sach_dang_vien.xlsx"."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""

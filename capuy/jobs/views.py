@@ -61,9 +61,7 @@ def job_download(request, pk):
     except FileNotFoundError as exc:
         raise Http404(_("Tệp kết quả không còn trên máy chủ.")) from exc
     # FileResponse writes Content-Disposition itself, quoting the name (RFC 6266 / 5987).
-    response = FileResponse(
-        handle, as_attachment=True, filename=job.result_name or "ket_qua.xlsx"
-    )
+    response = FileResponse(handle, as_attachment=True, filename=job.result_name or "ket_qua.xlsx")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -63,7 +63,10 @@ class _BoundField(BoundField):
         if self.errors:
             base = attrs.get("class", (widget or self.field.widget).attrs.get("class", ""))
             attrs["class"] = f"{base} is-invalid".strip()
+            attrs["aria-invalid"] = "true"
             attrs["aria-describedby"] = f"{self.auto_id}_error"
+            if self.name == self.form.first_error_field:
+                attrs["autofocus"] = True  # the cursor lands where the first fix is needed
         return attrs
 
 
@@ -71,6 +74,11 @@ class BootstrapForm(forms.Form):
     """Bootstrap classes on every widget, ``is-invalid`` on fields with errors."""
 
     bound_field_class = _BoundField
+
+    @property
+    def first_error_field(self) -> str | None:
+        errors = self.errors
+        return next((name for name in self.fields if name in errors), None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

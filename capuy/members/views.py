@@ -29,7 +29,6 @@ from .selectors import (
     member_detail_visible_to,
     member_seats,
     member_transfers,
-    organization_visible_to,
     parse_page_number,
     scope_member_total,
 )
@@ -95,9 +94,7 @@ def member_detail(request, pk):
 @require_GET
 def member_history(request, pk):
     member = _member_or_404(request.user, pk)
-    return render(
-        request, "members/history.html", {"member": member, "rows": history_rows(member)}
-    )
+    return render(request, "members/history.html", {"member": member, "rows": history_rows(member)})
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from capuy.core.vntext import search_key
 
 from .choices import FlagKind, OrgKind
+from .forms import VnDateField
 from .models import OrganizationFlag
 
 
@@ -61,11 +62,7 @@ class OrganizationFilterForm(forms.Form):
         required=False,
         choices=[("", _("Không lọc"))] + list(FlagKind.choices),
     )
-    on = forms.DateField(
-        label=_("Tại ngày"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    on = VnDateField(label=_("Tại ngày"), required=False)
     include_dissolved = forms.BooleanField(label=_("Cả tổ chức đã giải thể"), required=False)
     org = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 

@@ -10,13 +10,35 @@ from .models import Organization
 from .services import ALLOWED_CHILDREN
 
 
-class DateInput(forms.DateInput):
-    """The phone's native date picker; the value travels as ISO, the display is the device's."""
+class VnDateInput(forms.DateInput):
+    """A text box for dd/mm/yyyy: a phone's numeric keypad, no locale-dependent date picker.
 
-    input_type = "date"
+    Same widget as the member forms use, so every date in capuy is typed the same way.
+    """
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        base = {
+            "placeholder": "dd/mm/yyyy",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "maxlength": "10",
+        }
+        super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class VnDateField(forms.DateField):
+    """dd/mm/yyyy, also dd-mm-yyyy, dd.mm.yyyy and ddmmyyyy (phone keypads have no "/")."""
+
+    widget = VnDateInput
+    input_formats = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y", "%d/%m/%y", "%Y-%m-%d"]
+    default_error_messages = {
+        "invalid": _("Ngày không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 25/03/2020."),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "")
+        return super().to_python(value)
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -72,7 +94,7 @@ def _unit_type_field() -> forms.ChoiceField:
 
 
 def _established_field() -> forms.DateField:
-    return forms.DateField(label=_("Ngày thành lập"), required=False, widget=DateInput)
+    return VnDateField(label=_("Ngày thành lập"), required=False)
 
 
 class OrganizationCreateForm(BootstrapForm):
@@ -87,7 +109,9 @@ class OrganizationCreateForm(BootstrapForm):
     def __init__(self, *args, parent: Organization, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = ALLOWED_CHILDREN.get(parent.kind, set())
-        self.fields["kind"].choices = [(k, label) for k, label in OrgKind.choices if k in allowed]
+        self.fields["kind"].choices = [("", _("— Chọn loại tổ chức —"))] + [
+            (k, label) for k, label in OrgKind.choices if k in allowed
+        ]
 
 
 class OrganizationEditForm(BootstrapForm):
@@ -99,11 +123,10 @@ class OrganizationEditForm(BootstrapForm):
 
 class OrganizationFlagForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("Loại đánh dấu"), choices=FlagKind.choices)
-    valid_from = forms.DateField(label=_("Từ ngày"), widget=DateInput)
-    valid_to = forms.DateField(
+    valid_from = VnDateField(label=_("Từ ngày"))
+    valid_to = VnDateField(
         label=_("Đến ngày"),
         required=False,
-        widget=DateInput,
         help_text=_("Để trống nếu chưa xác định ngày kết thúc."),
     )
     note = forms.CharField(
@@ -114,7 +137,7 @@ class OrganizationFlagForm(BootstrapForm):
 class OrganizationDissolveForm(BootstrapForm):
     """Giải thể, optionally hợp nhất vào another organization named by its code."""
 
-    dissolved_on = forms.DateField(label=_("Ngày giải thể"), widget=DateInput)
+    dissolved_on = VnDateField(label=_("Ngày giải thể"))
     merged_into = forms.CharField(
         label=_("Hợp nhất vào (mã tổ chức)"),
         required=False,

@@ -11,8 +11,6 @@ from capuy.core.scoping import VIEW, scope_paths
 from .filters import filter_organizations
 from .models import Organization, OrganizationFlag
 
-CHILDREN_PAGE = 200
-
 
 def _today(on: date | None) -> date:
     return on or timezone.localdate()
@@ -24,11 +22,17 @@ def with_active_flags(qs, on: date | None = None):
     return qs.prefetch_related(Prefetch("flags", queryset=flags, to_attr="active_flags"))
 
 
-def organization_roots_for(user, *, on: date | None = None):
-    """The top nodes the user may browse: the roots for a superuser, otherwise the grant nodes."""
-    paths = scope_paths(user, VIEW)
+def organization_roots_for(user, *, within: Organization | None = None, on: date | None = None):
+    """The top nodes the user may browse: the roots for a superuser, otherwise the grant nodes.
+
+    ``within`` (an organization already fetched in scope) replaces them with that one node.
+    """
     qs = Organization.objects.all()
-    qs = qs.filter(depth=1) if paths is None else qs.filter(path__in=paths)
+    if within is not None:
+        qs = qs.filter(pk=within.pk)
+    else:
+        paths = scope_paths(user, VIEW)
+        qs = qs.filter(depth=1) if paths is None else qs.filter(path__in=paths)
     return with_active_flags(qs, on)
 
 
@@ -39,20 +43,16 @@ def organization_children(
     flag: str | None = None,
     on: date | None = None,
     include_dissolved: bool = False,
-    *,
-    offset: int = 0,
-    limit: int = CHILDREN_PAGE,
 ):
-    """Direct children of ``parent`` the user may see, with their stored subtree member_count.
+    """Direct children of ``parent`` the user may see, in tree order, with ``active_flags``.
 
-    Returns a list of at most ``limit`` nodes and whether more follow.
+    Each carries its stored subtree ``member_count``; nothing is counted per request.
     """
     qs = Organization.objects.visible_to(user).filter(
         path__startswith=parent.path, depth=parent.depth + 1
     )
     qs = filter_organizations(qs, kind=kind, flag=flag, on=on, include_dissolved=include_dissolved)
-    nodes = list(with_active_flags(qs, on)[offset : offset + limit + 1])
-    return nodes[:limit], len(nodes) > limit
+    return with_active_flags(qs, on)
 
 
 def organization_search(
@@ -91,7 +91,9 @@ def organization_detail(user, pk: int, *, on: date | None = None) -> Organizatio
     org = get_object_or_404(qs, pk=pk)
     day = _today(on)
     org.active_flags = [
-        f for f in org.all_flags if f.valid_from <= day and (f.valid_to is None or f.valid_to >= day)
+        f
+        for f in org.all_flags
+        if f.valid_from <= day and (f.valid_to is None or f.valid_to >= day)
     ]
     return org
 
@@ -107,4 +109,3 @@ def organization_cell_members(user, org: Organization, limit: int = 50):
 
     members = list(Member.objects.visible_to(user).filter(cell=org).roster()[: limit + 1])
     return members[:limit], len(members) > limit
-

@@ -18,6 +18,7 @@ from capuy.core.history import history_rows
 from capuy.core.scoping import CHANGE, can
 
 from . import selectors, services
+from .choices import SeatLevel
 from .filters import OrganizationFilterForm
 from .forms import (
     OrganizationCreateForm,
@@ -26,19 +27,25 @@ from .forms import (
     OrganizationFlagForm,
     add_service_errors,
 )
-from .choices import SeatLevel
 from .models import Organization
 from .services import ALLOWED_CHILDREN
 
 SEARCH_PAGE_SIZE = 50
+CHILDREN_PAGE = 200  # siblings per lazy load; more come with "Xem thêm"
 INVALID = 422  # re-rendered form with errors (base.html lets HTMX swap it too)
+
+
+def _first_children(qs, offset: int = 0) -> tuple[list, bool]:
+    """One page of siblings and whether more follow, without a COUNT query."""
+    nodes = list(qs[offset : offset + CHILDREN_PAGE + 1])
+    return nodes[:CHILDREN_PAGE], len(nodes) > CHILDREN_PAGE
 
 
 def _tree_query(values: dict) -> str:
     """The parameters a lazily loaded sub-list must carry to stay consistent with its page."""
     query = QueryDict(mutable=True)
     if values["on"]:
-        query["on"] = values["on"].isoformat()
+        query["on"] = values["on"].strftime("%d/%m/%Y")
     if values["include_dissolved"]:
         query["include_dissolved"] = "on"
     return query.urlencode()
@@ -66,18 +73,18 @@ def tree(request):
         query.pop("page", None)
         context.update(searching=True, page=page, page_query=query.urlencode())
     else:
-        if within is not None:
-            roots = selectors.with_active_flags(
-                Organization.objects.filter(pk=within.pk), values["on"]
-            )
-        else:
-            roots = selectors.organization_roots_for(request.user, on=values["on"])
+        roots = selectors.organization_roots_for(request.user, within=within, on=values["on"])
         context["nodes"] = nodes = list(roots)
         if len(nodes) == 1 and nodes[0].numchild:
             # A single top node opens by itself: one click less on every visit.
             root = nodes[0]
-            root.loaded_children, root.more_children = selectors.organization_children(
-                request.user, root, on=values["on"], include_dissolved=values["include_dissolved"]
+            root.loaded_children, root.more_children = _first_children(
+                selectors.organization_children(
+                    request.user,
+                    root,
+                    on=values["on"],
+                    include_dissolved=values["include_dissolved"],
+                )
             )
             root.preloaded = True
     return render(request, "organizations/tree.html", context)
@@ -92,12 +99,11 @@ def children(request, pk: int):
         offset = max(0, int(request.GET.get("offset", 0)))
     except ValueError:
         offset = 0
-    nodes, has_more = selectors.organization_children(
-        request.user,
-        parent,
-        on=values["on"],
-        include_dissolved=values["include_dissolved"],
-        offset=offset,
+    nodes, has_more = _first_children(
+        selectors.organization_children(
+            request.user, parent, on=values["on"], include_dissolved=values["include_dissolved"]
+        ),
+        offset,
     )
     context = {
         "parent": parent,
@@ -117,7 +123,7 @@ def detail(request, pk: int):
         selectors.organization_cell_members(request.user, org) if org.is_cell else ([], False)
     )
     child_nodes, more_children = (
-        selectors.organization_children(request.user, org, include_dissolved=True)
+        _first_children(selectors.organization_children(request.user, org, include_dissolved=True))
         if org.numchild
         else ([], False)
     )

@@ -103,10 +103,10 @@ def log_in(live_server):
         page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         if "/tai-khoan/xac-thuc/" in page.url and user is not None:
             page.fill("#id_token", totp_now(user))
-            page.click("button[type=submit]")
+            page.click("main button[type=submit]")
         return page
 
     return _log_in

@@ -11,7 +11,11 @@ from capuy import env
 
 
 def run_settings(extra_env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("CAPUY_ENV", "SECRET_KEY", "DEBUG", "DATABASE_URL")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CAPUY_ENV", "SECRET_KEY", "DEBUG", "DATABASE_URL")
+    }
     clean.update(extra_env)
     code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='capuy.settings'; django.setup(); from django.conf import settings; print(settings.DEBUG)"
     return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True)
@@ -57,10 +61,14 @@ def test_secret_can_come_from_a_file(monkeypatch, tmp_path):
 
 def test_check_deploy_reports_nothing_with_production_settings():
     clean = {k: v for k, v in os.environ.items() if k not in ("CAPUY_ENV", "DEBUG")}
-    clean.update({"CAPUY_ENV": "production", "SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "capuy.example.vn"})
+    clean.update(
+        {"CAPUY_ENV": "production", "SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "capuy.example.vn"}
+    )
     result = subprocess.run(
         [sys.executable, "-m", "capuy", "check", "--deploy", "--fail-level", "WARNING"],
-        env=clean, capture_output=True, text=True,
+        env=clean,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

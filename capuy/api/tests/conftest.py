@@ -1,0 +1,17 @@
+import pytest
+from rest_framework.test import APIClient
+
+from capuy.core.testing import sign_in
+
+
+@pytest.fixture
+def api(world):
+    """``api("staff")``: an API client signed in as that persona; ``api()`` is anonymous."""
+
+    def _as(name: str | None = None) -> APIClient:
+        client = APIClient()
+        if name is not None:
+            sign_in(client, world.users[name])
+        return client
+
+    return _as

@@ -1,0 +1,810 @@
+"""The route sweep: every URL route and every API route, with each role persona, proves that
+nothing outside the persona's scope is listed, shown, changed, deleted or exported.
+
+How it works
+------------
+* ``url_routes()`` walks ``get_resolver()`` and yields every pattern with its full name
+  (``namespace:name``). ``NOT_SWEPT`` is the short, commented list of what is left out on
+  purpose; every other route must have an entry in ``ROUTES`` or
+  ``test_every_route_is_registered`` fails. Adding a page or an API endpoint therefore means
+  adding one line here that says what the route is about.
+* A ``Route`` names the model of the object in its path (``obj``), or in its POST body
+  (``body_obj``), and whether it lists rows, writes or exports. From that the sweep picks, for
+  every persona, objects *inside* its scope and *outside* it (from the real scoping function,
+  never from a hand-made list), and checks:
+
+  (b) an out-of-scope object in the path answers 404 to GET and to every write method, and an
+      out-of-scope object in a body is refused; the database (every capuy table, the history
+      tables included) is unchanged;
+  (c) a list (page or API) shows no label (name, code, note, title) of any out-of-scope row,
+      with and without filters naming out-of-scope objects; an API list returns exactly the
+      visible ids; an export's file holds no out-of-scope label;
+  (d) personas that may only read (inspector, committee member, cell secretary) are refused
+      (403/404) every write on objects they can see, and nothing changes;
+  plus: anonymous requests are sent to the login page (401/403 for the API), and each route is
+  really reachable with an in-scope object, so a wrong registry entry cannot pass by 404-ing
+  everything.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db.models import Model, QuerySet
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from capuy.accounts.models import ApiToken
+from capuy.committees.choices import CommitteeKind, SeatRole
+from capuy.committees.models import Committee, Seat, Term
+from capuy.core.scoping import CHANGE, VIEW, has_any
+from capuy.core.testing import PERSONAS, World, build_world, member_in, org_child, org_root, sign_in
+from capuy.jobs.models import Job, JobStatus
+from capuy.members.models import Member, MemberTransfer
+from capuy.organizations.choices import CELL_KINDS, FlagKind, OrgKind
+from capuy.organizations.models import Organization, OrganizationFlag
+from capuy.organizations.services import recount_members
+
+# --- what is not swept, and why ------------------------------------------------------------
+
+NOT_SWEPT: dict[str, str] = {
+    # Signing in and the second factor act on the signed-in user's own session and device only.
+    "accounts:login": "the sign-in page is public",
+    "accounts:logout": "ends the caller's own session",
+    "accounts:verify": "second factor: the caller's own device",
+    "accounts:setup_2fa": "second factor: the caller's own device",
+    "accounts:disable_2fa": "second factor: the caller's own device",
+    # Public metadata: describes the API, holds no data.
+    "api:schema": "OpenAPI description, no data",
+    "api:docs": "Swagger UI page, no data",
+    "set_language": "i18n: sets the language cookie",
+}
+NOT_SWEPT_PREFIXES: dict[str, str] = {
+    "quan-tri/": "Django admin: staff accounts only, guarded by the admin site itself",
+    "static/": "static files",
+    "media/": "uploaded files, served by runserver in development only",
+}
+
+# --- the registry ----------------------------------------------------------------------------
+
+
+def by_pk(obj: Model) -> dict:
+    return {"pk": obj.pk}
+
+
+def no_path(obj: Model) -> dict:
+    return {}
+
+
+def no_body(obj: Model | None) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Route:
+    """How the sweep exercises one named route."""
+
+    obj: type[Model] | None = None  # model of the object the URL names (path or query string)
+    path: Callable[[Model], dict] = by_pk  # URL kwargs from that object
+    params: Callable[[Model], dict] = no_path  # query string from that object
+    lists: bool = False  # GET shows rows: no out-of-scope label may appear
+    rows: type[Model] | None = None  # API list: the ids returned must be exactly the visible ones
+    query: tuple[dict, ...] = ({},)  # query strings tried on a list
+    filters: Mapping[str, type[Model]] = field(default_factory=dict)  # list params naming objects
+    writes: bool = False  # POST (PUT, PATCH, DELETE) changes data
+    body_obj: type[Model] | None = None  # model of an object named in the POST body (creates)
+    body: Callable[[Model | None], dict] = no_body  # the POST / PUT / PATCH body
+    export: bool = False  # POST starts an export job: its file is checked like a list
+
+
+def _cell_in(org: Organization) -> int:
+    cell = Organization.objects.filter(kind__in=CELL_KINDS, path__startswith=org.path).first()
+    return cell.pk if cell else 0
+
+
+def _member_under(org: Organization) -> int:
+    member = Member.objects.filter(org_path__startswith=org.path).first()
+    return member.pk if member else 0
+
+
+MEMBER_FORM = {
+    "ho": "Quét",
+    "ten_dem": "Phạm",
+    "ten": "Vi",
+    "birth_date": "01/01/1990",
+    "gender": "nam",
+    "admitted_on": "03/02/2015",
+    "status": "du_bi",
+}
+
+ROUTES: dict[str, Route] = {
+    # core and accounts
+    "core:home": Route(lists=True),
+    "accounts:security": Route(lists=True),  # the user's own API tokens
+    "accounts:token_revoke": Route(obj=ApiToken, writes=True),
+    # organizations
+    "organizations:tree": Route(
+        lists=True,
+        query=(
+            {},
+            {"q": "chi bo"},
+            {"q": "dang bo", "include_dissolved": "on"},
+            {"flag": "phuc_tap"},
+        ),
+        filters={"org": Organization},
+    ),
+    "organizations:detail": Route(obj=Organization),
+    "organizations:children": Route(obj=Organization, lists=True),
+    "organizations:history": Route(obj=Organization),
+    "organizations:create": Route(
+        obj=Organization,
+        writes=True,
+        body=lambda org: {"kind": OrgKind.CHI_BO_TRUC_THUOC, "name": "Chi bộ quét", "code": "QUET"},
+    ),
+    "organizations:edit": Route(
+        obj=Organization, writes=True, body=lambda org: {"name": "Tên quét", "code": org.code}
+    ),
+    "organizations:flag_add": Route(
+        obj=Organization,
+        writes=True,
+        body=lambda org: {"kind": FlagKind.KHO_KHAN, "valid_from": "01/01/2024", "note": "Quét"},
+    ),
+    "organizations:dissolve": Route(
+        obj=Organization, writes=True, body=lambda org: {"dissolved_on": "01/01/2024"}
+    ),
+    # members
+    "members:list": Route(lists=True, query=({}, {"q": "n"}), filters={"org": Organization}),
+    "members:create": Route(
+        writes=True, body_obj=Organization, body=lambda cell: {**MEMBER_FORM, "cell": cell.pk}
+    ),
+    "members:export": Route(export=True, body_obj=Organization, body=lambda org: {"org": org.pk}),
+    "members:cell_search": Route(
+        lists=True, query=({}, {"cell_q": "chi bo"}), filters={"cell": Organization}
+    ),
+    "members:detail": Route(obj=Member),
+    "members:history": Route(obj=Member),
+    "members:edit": Route(
+        obj=Member,
+        writes=True,
+        body=lambda m: {**MEMBER_FORM, "ho": m.ho, "ten": m.ten, "status": m.status},
+    ),
+    "members:transfer": Route(
+        obj=Member,
+        writes=True,
+        body=lambda m: {"to_cell": _cell_in(m.cell), "transferred_on": "01/01/2024"},
+    ),
+    "members:delete": Route(obj=Member, writes=True),
+    # committees
+    "committees:list": Route(
+        lists=True,
+        query=({}, {"term": "all"}, {"term": "all", "q": "dang bo"}),
+        filters={"org": Organization},
+    ),
+    "committees:detail": Route(obj=Committee),
+    "committees:history": Route(obj=Committee),
+    "committees:seat_add": Route(
+        obj=Committee,
+        writes=True,
+        body=lambda c: {
+            "member": _member_under(c.term.organization),
+            "role": SeatRole.UY_VIEN_BCH,
+            "start_on": "01/01/2021",
+        },
+    ),
+    "committees:member_picker": Route(lists=True, query=({"q": "n"},), filters={"member": Member}),
+    "committees:seat_end": Route(obj=Seat, writes=True, body=lambda s: {"end_on": "01/01/2024"}),
+    "committees:seat_history": Route(obj=Seat),
+    "committees:term_create": Route(
+        obj=Organization,
+        path=no_path,
+        params=lambda org: {"org": org.pk},
+        writes=True,
+        body=lambda org: {"name": "K-QUET", "start_on": "01/01/2024"},
+    ),
+    "committees:committee_create": Route(
+        obj=Term, writes=True, body=lambda term: {"kind": CommitteeKind.BTV}
+    ),
+    # long jobs: private to the user who started them
+    "jobs:list": Route(lists=True),
+    "jobs:detail": Route(obj=Job),
+    "jobs:progress": Route(obj=Job),
+    "jobs:download": Route(obj=Job),
+    # the API
+    "api:api-root": Route(lists=True),
+    "api:organization-list": Route(
+        lists=True,
+        rows=Organization,
+        filters={"under": Organization, "parent": Organization},
+        writes=True,
+        body_obj=Organization,
+        body=lambda parent: {
+            "parent": parent.pk,
+            "code": "QUET",
+            "name": "Chi bộ quét",
+            "kind": OrgKind.CHI_BO_TRUC_THUOC,
+        },
+    ),
+    "api:organization-detail": Route(
+        obj=Organization, writes=True, body=lambda org: {"name": "Tên quét", "code": org.code}
+    ),
+    "api:organization-flag-list": Route(
+        lists=True,
+        rows=OrganizationFlag,
+        filters={"organization": Organization, "under": Organization},
+        writes=True,
+        body_obj=Organization,
+        body=lambda org: {"organization": org.pk, "kind": "kho_khan", "valid_from": "2024-01-01"},
+    ),
+    "api:organization-flag-detail": Route(obj=OrganizationFlag),
+    "api:member-list": Route(
+        lists=True,
+        rows=Member,
+        query=({}, {"q": "n"}),
+        filters={"org": Organization, "cell": Organization},
+        writes=True,
+        body_obj=Organization,
+        body=lambda cell: {
+            **MEMBER_FORM,
+            "birth_date": "1990-01-01",
+            "admitted_on": "2015-02-03",
+            "cell": cell.pk,
+        },
+    ),
+    "api:member-detail": Route(obj=Member, writes=True, body=lambda m: {"ten_dem": "Quét"}),
+    "api:member-transfer": Route(
+        obj=Member,
+        writes=True,
+        body=lambda m: {"to_cell": _cell_in(m.cell), "transferred_on": "2024-01-01"},
+    ),
+    "api:member-transfer-list": Route(
+        lists=True, rows=MemberTransfer, filters={"member": Member, "to_cell": Organization}
+    ),
+    "api:member-transfer-detail": Route(obj=MemberTransfer),
+    "api:term-list": Route(
+        lists=True,
+        rows=Term,
+        filters={"organization": Organization, "under": Organization},
+        writes=True,
+        body_obj=Organization,
+        body=lambda org: {"organization": org.pk, "name": "K-QUET", "start_on": "2024-01-01"},
+    ),
+    "api:term-detail": Route(obj=Term),
+    "api:committee-list": Route(
+        lists=True,
+        rows=Committee,
+        filters={"term": Term, "organization": Organization},
+        writes=True,
+        body_obj=Term,
+        body=lambda term: {"term": term.pk, "kind": CommitteeKind.BTV},
+    ),
+    "api:committee-detail": Route(obj=Committee),
+    "api:seat-list": Route(
+        lists=True,
+        rows=Seat,
+        filters={"committee": Committee, "member": Member},
+        writes=True,
+        body_obj=Committee,
+        body=lambda c: {
+            "committee": c.pk,
+            "member": _member_under(c.term.organization),
+            "role": SeatRole.UY_VIEN_BCH,
+            "start_on": "2021-01-01",
+        },
+    ),
+    "api:seat-detail": Route(obj=Seat, writes=True, body=lambda s: {"note": "Quét"}),
+}
+
+# --- scope, labels and the database snapshot ----------------------------------------------
+
+# Jobs and API tokens belong to one user, not to a part of the tree.
+OWNED_BY_USER = (Job, ApiToken)
+
+
+def in_scope(model: type[Model], user, action: str = VIEW) -> QuerySet:
+    if model in OWNED_BY_USER:
+        return model._default_manager.filter(user=user)
+    return model._default_manager.visible_to(user, action)
+
+
+def out_of_scope(model: type[Model], user) -> list[Model]:
+    """The first and the last row the user may not see: an ancestor or sibling, and a row of the
+    province nobody but the superuser sees."""
+    rows = model._default_manager.exclude(pk__in=in_scope(model, user).values("pk")).order_by("pk")
+    return list({obj.pk: obj for obj in (rows.first(), rows.last()) if obj is not None}.values())
+
+
+def an_object_in_scope(model: type[Model], user, action: str = VIEW) -> Model | None:
+    # The deepest row (the last created): for a cell secretary that is a row of the cell itself.
+    return in_scope(model, user, action).order_by("-pk").first()
+
+
+LABELS: dict[type[Model], Callable[[Model], list[str]]] = {
+    Organization: lambda o: [o.name, o.code],
+    Member: lambda m: [m.full_name, m.card_number or ""],
+    OrganizationFlag: lambda f: [f.note],
+    MemberTransfer: lambda t: [t.note],
+    Term: lambda t: [t.name],
+    Seat: lambda s: [s.note],
+    Job: lambda j: [j.title],
+    ApiToken: lambda t: [t.name, t.hint],
+    # Committee has no text of its own: its term and organization carry it.
+}
+
+
+def forbidden_labels(user) -> list[str]:
+    """Every label of a row outside the user's scope that no row inside it shares."""
+    inside: set[str] = set()
+    outside: set[str] = set()
+    for model, labels in LABELS.items():
+        visible = set(in_scope(model, user).values_list("pk", flat=True))
+        for obj in model._default_manager.all():
+            (inside if obj.pk in visible else outside).update(x for x in labels(obj) if x)
+    return sorted(
+        label
+        for label in outside - inside
+        if not any(label in shown for shown in inside)  # "Thôn Đông" inside "Thôn Đông Bắc"
+    )
+
+
+def leaked(text: str, labels: list[str]) -> list[str]:
+    text = html.unescape(text)
+    return [label for label in labels if re.search(rf"(?<![\w-]){re.escape(label)}(?![\w-])", text)]
+
+
+SNAPSHOT_APPS = {
+    "accounts",
+    "organizations",
+    "members",
+    "committees",
+    "jobs",
+    "django_tasks_database",
+}
+# Touched by merely authenticating, not by anything a route does.
+VOLATILE = {("accounts.User", "last_login"), ("accounts.ApiToken", "last_used_at")}
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every capuy table (history tables included), column by column."""
+    state = {}
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.app_label not in SNAPSHOT_APPS:
+            continue
+        columns = [
+            f.attname for f in meta.concrete_fields if (meta.label, f.attname) not in VOLATILE
+        ]
+        state[meta.label] = list(model._base_manager.order_by("pk").values_list(*columns))
+    return state
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return sorted(label for label in before if before[label] != after.get(label))
+
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+METHODS = ("get", *WRITE_METHODS)
+
+# --- the URL resolver ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UrlRoute:
+    name: str | None
+    route: str  # the pattern text, for messages
+    pattern: URLPattern
+
+    @property
+    def is_api(self) -> bool:
+        return bool(self.name) and self.name.startswith("api:")
+
+    @property
+    def methods(self) -> list[str]:
+        """The API's real methods (a viewset's action map); pages are tried with GET and POST."""
+        callback = self.pattern.callback
+        if not self.is_api:
+            return ["get", "post"]
+        actions = getattr(callback, "actions", None) or {
+            method: method for method in METHODS if hasattr(callback.cls, method)
+        }
+        return [method for method in METHODS if method in actions]
+
+
+def url_routes(patterns=None, prefix: str = "", namespace: str | None = None) -> Iterator[UrlRoute]:
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        text = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from url_routes(entry.url_patterns, text, inner)
+        elif isinstance(entry, URLPattern):
+            name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
+            yield UrlRoute(name, text, entry)
+
+
+def swept_routes() -> dict[str | None, list[UrlRoute]]:
+    """Routes outside NOT_SWEPT, by name (an unnamed route is listed under ``None``)."""
+    found: dict[str | None, list[UrlRoute]] = {}
+    for route in url_routes():
+        if route.name in NOT_SWEPT or route.route.lstrip("^").startswith(tuple(NOT_SWEPT_PREFIXES)):
+            continue
+        found.setdefault(route.name, []).append(route)
+    return found
+
+
+SWEPT = swept_routes()
+
+
+# --- the world --------------------------------------------------------------------------------
+
+
+@dataclass
+class Sweep:
+    world: World
+    clients: dict[str, Client]
+    anonymous: Client
+
+    @property
+    def personas(self) -> list[str]:
+        return list(self.clients)
+
+    def user(self, persona: str):
+        return self.world.users[persona]
+
+
+def _rows_for(org: Organization, member: Member, label: str, cell: Organization) -> None:
+    """A flag, a term with its committee and seat, and a transfer, all at ``org``."""
+    OrganizationFlag.objects.create(
+        organization=org,
+        kind=FlagKind.PHUC_TAP,
+        valid_from=date(2019, 1, 1),
+        note=f"Đánh dấu {label}",
+    )
+    term = Term.objects.create(organization=org, name=f"K-{label}", start_on=date(2020, 10, 1))
+    committee = Committee.objects.create(term=term, kind=CommitteeKind.BCH)
+    Seat.objects.create(
+        committee=committee,
+        member=member,
+        role=SeatRole.UY_VIEN_BCH,
+        start_on=date(2020, 10, 1),
+        note=f"Chức vụ {label}",
+    )
+    MemberTransfer.objects.create(
+        member=member,
+        from_cell=cell,
+        to_cell=member.cell,
+        transferred_on=date(2018, 1, 1),
+        note=f"Chuyển {label}",
+    )
+
+
+def build_sweep_world() -> World:
+    """The persona world plus rows of every scoped model inside and outside each scope."""
+    world = build_world()
+    # A second province that only the superuser may see.
+    far = org_root("T02", "Đảng bộ tỉnh Ngoài Phạm Vi")
+    far_district = org_child(far, "T02-H01", "Đảng bộ huyện Xa Xôi", OrgKind.DANG_BO_HUYEN)
+    far_cell = org_child(far_district, "T02-H01-C01", "Chi bộ thôn Biệt Lập", OrgKind.CHI_BO_CO_SO)
+    far_member = member_in(far_cell, "Quách", "Thị", "Ngoại", card_number="99000001")
+    member_in(far_cell, "Mạc", "Đăng", "Viễn")
+    h02_cell = org_child(world.other_district, "H02-X02", "Chi bộ Khu phố Ba", OrgKind.CHI_BO_CO_SO)
+    recount_members()
+
+    tuan, hung_outside = world.members["tuan"], world.members["hung_outside"]
+    _rows_for(world.district, world.members["lan"], "H01", world.other_cell)
+    _rows_for(world.cell, world.members["hung"], "C01", world.other_cell)
+    _rows_for(world.other_district, hung_outside, "H02", h02_cell)
+    _rows_for(far_district, far_member, "T02", far_cell)
+    OrganizationFlag.objects.create(
+        organization=world.province,
+        kind=FlagKind.KHO_KHAN,
+        valid_from=date(2019, 1, 1),
+        note="Đánh dấu T01",
+    )
+    world.seat.note = "Chức vụ T01"
+    world.seat.save()
+    MemberTransfer.objects.create(
+        member=tuan,
+        from_cell=world.other_cell,
+        to_cell=world.cell,
+        transferred_on=date(2017, 1, 1),
+        note="Chuyển C01 cũ",
+    )
+
+    for name, user in world.users.items():
+        ApiToken.issue(user=user, name=f"Khóa thử của {name}")
+        Job.objects.create(
+            user=user,
+            kind="members.export_xlsx",
+            title=f"Tệp thử của {name}",
+            status=JobStatus.DONE,
+            result_file=ContentFile(b"PK-thu", name=f"thu-{name}.xlsx"),
+            result_name=f"thu-{name}.xlsx",
+        )
+    for org in (world.province, world.district, world.cell, world.other_district):
+        org.refresh_from_db()
+    return world
+
+
+@pytest.fixture
+def sweep(db, settings, tmp_path) -> Sweep:
+    settings.MEDIA_ROOT = tmp_path
+    world = build_sweep_world()
+    clients = {}
+    for persona in [*PERSONAS, "root"]:
+        clients[persona] = Client()
+        sign_in(clients[persona], world.users[persona])
+    return Sweep(world, clients, Client())
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+def url_of(name: str, route: Route, obj: Model | None) -> str:
+    kwargs = route.path(obj) if obj is not None else {}
+    url = reverse(name, kwargs=kwargs)
+    if obj is not None and route.params(obj):
+        url += "?" + "&".join(f"{k}={v}" for k, v in route.params(obj).items())
+    return url
+
+
+def send(client: Client, method: str, url: str, body: dict, api: bool):
+    if method == "get":
+        return client.get(url)
+    if api:
+        return getattr(client, method)(url, json.dumps(body), content_type="application/json")
+    if method == "post":
+        return client.post(url, body)
+    return getattr(client, method)(url)
+
+
+def response_text(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+
+
+class Problems(list):
+    def add(self, persona: str, message: str) -> None:
+        self.append(f"{persona}: {message}")
+
+
+def read_only(user) -> bool:
+    return not has_any(user, CHANGE)
+
+
+# --- the checks ---------------------------------------------------------------------------------
+
+
+def check_anonymous(sweep: Sweep, name: str, route: Route, url_route: UrlRoute, problems):
+    obj = route.obj._default_manager.order_by("pk").first() if route.obj else None
+    url = url_of(name, route, obj)
+    if route.body_obj is not None:
+        obj = route.body_obj._default_manager.order_by("pk").first()
+    login = resolve_url(settings.LOGIN_URL)
+    before = snapshot()
+    sent_to_login = False
+    for method in url_route.methods if url_route.is_api else ("get", "post"):
+        body = route.body(obj) if method != "get" else {}
+        response = send(sweep.anonymous, method, url, body, url_route.is_api)
+        if url_route.is_api:
+            if response.status_code not in (401, 403):
+                problems.add("anonymous", f"{method.upper()} {url} → {response.status_code}")
+        elif response.status_code == 302 and response["Location"].startswith(login):
+            sent_to_login = True
+        elif response.status_code != 405:
+            problems.add("anonymous", f"{method.upper()} {url} → {response.status_code}")
+    if not url_route.is_api and not sent_to_login:
+        problems.add("anonymous", f"{url} never redirects to the login page")
+    if changed := changed_tables(before, snapshot()):
+        problems.add("anonymous", f"{url} changed {changed}")
+
+
+def check_out_of_scope_objects(sweep, persona, name, route, url_route, problems, seen):
+    """(b) An object outside scope, named in the path or the query string, is a 404 for every
+    method, and nothing changes."""
+    user = sweep.user(persona)
+    for obj in out_of_scope(route.obj, user):
+        seen["outside"] += 1
+        url = url_of(name, route, obj)
+        before = snapshot()
+        for method in url_route.methods:
+            response = send(sweep.clients[persona], method, url, route.body(obj), url_route.is_api)
+            # A page that never accepts a method (require_GET / require_POST) answers 405
+            # before looking anything up: that tells nothing either.
+            allowed = {404} if url_route.is_api else {404, 405}
+            if response.status_code not in allowed:
+                problems.add(
+                    persona, f"{method.upper()} {url} (outside scope) → {response.status_code}"
+                )
+        if changed := changed_tables(before, snapshot()):
+            problems.add(persona, f"{url} (outside scope) changed {changed}")
+
+
+def check_out_of_scope_bodies(sweep, persona, name, route, url_route, problems, seen):
+    """(b) A write naming an out-of-scope object in its body is refused and changes nothing."""
+    user = sweep.user(persona)
+    url = reverse(name)
+    for obj in out_of_scope(route.body_obj, user):
+        seen["outside"] += 1
+        before = snapshot()
+        response = send(sweep.clients[persona], "post", url, route.body(obj), url_route.is_api)
+        refused = (
+            response.status_code in (400, 403, 404)
+            if url_route.is_api
+            else (response.status_code < 500 and response.status_code not in (200, 201))
+        )
+        if not refused:
+            problems.add(
+                persona, f"POST {url} naming {obj!r} (outside scope) → {response.status_code}"
+            )
+        if changed := changed_tables(before, snapshot()):
+            problems.add(persona, f"POST {url} naming {obj!r} (outside scope) changed {changed}")
+
+
+def check_read_only_writes(sweep, persona, name, route, url_route, problems, seen):
+    """(d) A persona that may only read is refused every write on what it can see."""
+    user = sweep.user(persona)
+    model = route.obj or route.body_obj
+    obj = an_object_in_scope(model, user)
+    if obj is None:
+        return
+    seen["read_only"] += 1
+    url = url_of(name, route, obj) if route.obj else reverse(name)
+    methods = [m for m in url_route.methods if m in WRITE_METHODS]
+    before = snapshot()
+    for method in methods:
+        response = send(sweep.clients[persona], method, url, route.body(obj), url_route.is_api)
+        if response.status_code not in (403, 404):
+            problems.add(persona, f"{method.upper()} {url} (read only) → {response.status_code}")
+    if changed := changed_tables(before, snapshot()):
+        problems.add(persona, f"{url} (read only) changed {changed}")
+
+
+def check_list(sweep, persona, name, route, url_route, problems, forbidden):
+    """(c) No out-of-scope label on the page, with or without filters naming out-of-scope
+    objects; an API list returns exactly the rows visible to the persona."""
+    user = sweep.user(persona)
+    client = sweep.clients[persona]
+    obj = an_object_in_scope(route.obj, user) if route.obj else None
+    if route.obj and obj is None:
+        return
+    base = url_of(name, route, obj)
+    tries = [(query, True) for query in route.query]
+    for param, model in route.filters.items():
+        tries += [({param: other.pk}, False) for other in out_of_scope(model, user)]
+    for query, must_succeed in tries:
+        if route.rows is not None:
+            query = {**query, "page_size": 500}
+        response = client.get(base, query)
+        where = f"GET {base}?{query}"
+        if response.status_code != 200:
+            # a filter on an object outside scope may also be refused outright
+            if must_succeed or response.status_code not in (400, 404):
+                problems.add(persona, f"{where} → {response.status_code}")
+            continue
+        if found := leaked(response_text(response), forbidden):
+            problems.add(persona, f"{where} shows out-of-scope {found}")
+        if route.rows is not None:
+            listed = {row["id"] for row in response.json()["results"]}
+            visible = set(in_scope(route.rows, user).values_list("pk", flat=True))
+            if not listed <= visible:
+                problems.add(persona, f"{where} lists ids outside scope {sorted(listed - visible)}")
+            if must_succeed and not query.keys() - {"page_size"} and listed != visible:
+                problems.add(persona, f"{where} misses visible ids {sorted(visible - listed)}")
+
+
+def check_export(sweep, persona, name, route, url_route, problems, forbidden):
+    """(c) The file an export produces holds nothing outside the persona's scope."""
+    from openpyxl import load_workbook
+
+    user = sweep.user(persona)
+    known = set(Job.objects.values_list("pk", flat=True))
+    response = sweep.clients[persona].post(reverse(name), {})
+    if response.status_code >= 400:
+        problems.add(persona, f"POST {reverse(name)} → {response.status_code}")
+        return
+    jobs = list(Job.objects.filter(user=user).exclude(pk__in=known))
+    if not jobs:
+        problems.add(persona, f"POST {reverse(name)} started no job")
+    for job in jobs:
+        if not job.result_file:
+            problems.add(persona, f"export job {job.pk} has no file ({job.status}: {job.message})")
+            continue
+        with job.result_file.open("rb") as handle:
+            book = load_workbook(BytesIO(handle.read()), read_only=True)
+        text = "\n".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+        if found := leaked(text, forbidden):
+            problems.add(persona, f"export file of job {job.pk} holds out-of-scope {found}")
+
+
+def check_in_scope_reachable(sweep, persona, name, route, url_route, problems, seen):
+    """The registry names the right model: an in-scope object really opens the route."""
+    user = sweep.user(persona)
+    obj = None
+    if route.obj is not None:
+        action = CHANGE if route.writes and route.obj not in OWNED_BY_USER else VIEW
+        obj = an_object_in_scope(route.obj, user, action)
+        if obj is None:
+            return
+        seen["inside"] += 1
+    url = url_of(name, route, obj)
+    if "get" not in url_route.methods:
+        return
+    response = sweep.clients[persona].get(url)
+    if response.status_code >= 500 or response.status_code == 404 and obj is not None:
+        problems.add(persona, f"GET {url} (inside scope) → {response.status_code}")
+    elif url_route.is_api and response.status_code != 200:
+        problems.add(persona, f"GET {url} (inside scope) → {response.status_code}")
+
+
+# --- the tests --------------------------------------------------------------------------------
+
+
+def test_every_route_is_registered():
+    unnamed = [r.route for r in SWEPT.get(None, [])]
+    missing = sorted(name for name in SWEPT if name and name not in ROUTES)
+    stale = sorted(name for name in ROUTES if name not in SWEPT)
+    assert not unnamed, f"Routes without a name cannot be registered in the sweep: {unnamed}"
+    assert not missing, (
+        f"Register these routes in ROUTES (tests/test_scope_sweep.py): {missing}. Say which "
+        "model the URL names and whether it lists, writes or exports."
+    )
+    assert not stale, f"ROUTES names routes that no longer exist: {stale}"
+
+
+def test_the_allow_list_names_real_routes():
+    names = {route.name for route in url_routes()}
+    assert not set(NOT_SWEPT) - names
+
+
+@pytest.mark.parametrize("name", sorted(name for name in ROUTES if name in SWEPT))
+def test_route_keeps_every_persona_inside_its_scope(sweep, name):
+    route = ROUTES[name]
+    url_route = SWEPT[name][0]
+    problems = Problems()
+    seen = {"outside": 0, "inside": 0, "read_only": 0}
+
+    check_anonymous(sweep, name, route, url_route, problems)
+    for persona in sweep.personas:
+        user = sweep.user(persona)
+        forbidden = forbidden_labels(user) if (route.lists or route.export) else []
+        check_in_scope_reachable(sweep, persona, name, route, url_route, problems, seen)
+        if route.obj is not None:
+            check_out_of_scope_objects(sweep, persona, name, route, url_route, problems, seen)
+        if route.body_obj is not None:
+            check_out_of_scope_bodies(sweep, persona, name, route, url_route, problems, seen)
+        scoped_write = route.writes and (route.obj or route.body_obj) not in OWNED_BY_USER
+        if scoped_write and read_only(user):
+            check_read_only_writes(sweep, persona, name, route, url_route, problems, seen)
+        if route.lists:
+            check_list(sweep, persona, name, route, url_route, problems, forbidden)
+        if route.export:
+            check_export(sweep, persona, name, route, url_route, problems, forbidden)
+
+    if route.obj is not None or route.body_obj is not None:
+        assert seen["outside"], f"{name}: no persona had an object outside its scope to try"
+    if route.obj is not None:
+        assert seen["inside"], f"{name}: no persona had an object inside its scope to open"
+    if route.writes and (route.obj or route.body_obj) not in OWNED_BY_USER:
+        assert seen["read_only"], f"{name}: no read-only persona could try a write"
+    assert not problems, f"{name}:\n  " + "\n  ".join(problems)
