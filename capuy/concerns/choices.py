@@ -44,3 +44,26 @@ OPEN_STATUSES = frozenset(
 RESOLVED_STATUSES = frozenset(
     {ConcernStatus.GIAI_QUYET_TAI_CHO, ConcernStatus.HUONG_DAN, ConcernStatus.DA_GIAI_QUYET}
 )
+# Closed: answered at the meeting, explained, resolved, or referred elsewhere. A closed concern
+# is reopened (back to DANG_GIAI_QUYET) when the cell reports it is not actually resolved.
+CLOSED_STATUSES = frozenset(
+    {
+        ConcernStatus.GIAI_QUYET_TAI_CHO,
+        ConcernStatus.HUONG_DAN,
+        ConcernStatus.DA_GIAI_QUYET,
+        ConcernStatus.KHONG_THAM_QUYEN,
+    }
+)
+# The handling a concern may already have when it is recorded at the meeting.
+RAISE_STATUSES = frozenset({ConcernStatus.MOI, *TRANSITIONS[ConcernStatus.MOI]})
+
+# Lĩnh vực created by the data migration (editable afterwards in the admin): (code, name).
+DEFAULT_CATEGORIES = (
+    ("dat_dai", "Đất đai"),
+    ("chinh_sach", "Chính sách"),
+    ("moi_truong", "Môi trường"),
+    ("ha_tang", "Hạ tầng"),
+    ("an_ninh_trat_tu", "An ninh trật tự"),
+    ("y_te_giao_duc", "Y tế - giáo dục"),
+    ("khac", "Khác"),
+)

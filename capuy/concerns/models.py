@@ -35,6 +35,9 @@ class ConcernQuerySet(ScopedQuerySet):
     def overdue(self, today):
         return self.open().filter(due_on__lt=today)
 
+    def raised_in(self, start, end):
+        return self.filter(raised_on__gte=start, raised_on__lte=end)
+
 
 class Concern(models.Model):
     """Tâm tư, nguyện vọng, kiến nghị raised at a cell meeting.
@@ -104,6 +107,19 @@ class Concern(models.Model):
 
     def __str__(self) -> str:
         return self.summary[:80]
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("concerns:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today) -> bool:
+        """Still open after its due date (hạn giải quyết)."""
+        return self.is_open and self.due_on is not None and self.due_on < today
 
 
 class ConcernEvent(models.Model):

@@ -21,14 +21,16 @@ from capuy.organizations.services import recount_members
 
 
 def org_root(code: str, name: str) -> Organization:
-    return Organization.add_root(code=code, name=name, kind=OrgKind.DANG_BO_TINH)
+    return Organization.objects.add_root({"code": code, "name": name, "kind": OrgKind.DANG_BO_TINH})
 
 
 def org_child(
     parent: Organization, code: str, name: str, kind: str, unit_type: str = ""
 ) -> Organization:
     parent.refresh_from_db()
-    return parent.add_child(code=code, name=name, kind=kind, unit_type=unit_type)
+    return Organization.objects.add_child(
+        parent, {"code": code, "name": name, "kind": kind, "unit_type": unit_type}
+    )
 
 
 def member_in(cell: Organization, ho: str, ten_dem: str, ten: str, **extra) -> Member:

@@ -53,7 +53,7 @@ class District:
 
 
 def _old(spec: str) -> tuple[OldCommune, ...]:
-    """"p:Kinh Bắc, x:Tiền An, tt:Lim" -> old communes (p = phường, x = xã, tt = thị trấn)."""
+    """ "p:Kinh Bắc, x:Tiền An, tt:Lim" -> old communes (p = phường, x = xã, tt = thị trấn)."""
     words = {"p": "phường", "x": "xã", "tt": "thị trấn"}
     result = []
     for item in spec.split(","):
@@ -106,9 +106,7 @@ DISTRICTS = (
             _new("phường", "Phương Liễu", "x:Phương Liễu, x:Đại Xuân, x:Việt Thống"),
             _new("phường", "Nhân Hòa", "x:Nhân Hòa, x:Cách Bi, x:Mộ Đạo, x:Chi Lăng"),
             _new("phường", "Bồng Lai", "x:Bồng Lai, x:Yên Giả, x:Hán Quảng, x:Đào Viên"),
-            _new(
-                "xã", "Phù Lãng", "x:Phù Lãng, x:Phù Lương, x:Ngọc Xá, x:Châu Phong, x:Đức Long"
-            ),
+            _new("xã", "Phù Lãng", "x:Phù Lãng, x:Phù Lương, x:Ngọc Xá, x:Châu Phong, x:Đức Long"),
         ),
     ),
     District(
@@ -510,19 +508,22 @@ def provincial_bodies() -> list[tuple[str, list[Unit]]]:
         for brand_index, brand in enumerate(_COMPANY_BRANDS[: 4 if index % 4 else 5]):
             style = "enterprise" if (index + brand_index) % 6 == 0 else ""
             prefix = "Đảng bộ" if style else "Chi bộ"
-            khoi_dn.append(Unit(f"{prefix} Công ty CP {sector} {brand}", DN, BODY_GOVERNMENT, style))
+            khoi_dn.append(
+                Unit(f"{prefix} Công ty CP {sector} {brand}", DN, BODY_GOVERNMENT, style)
+            )
     military = [
         Unit(name, LL, BODY_MILITARY, style, agency=style != "") for name, style in _MILITARY
     ] + [
-        Unit(f"Chi bộ Ban Chỉ huy Quân sự {d.word} {d.place}", LL, BODY_MILITARY)
-        for d in DISTRICTS
+        Unit(f"Chi bộ Ban Chỉ huy Quân sự {d.word} {d.place}", LL, BODY_MILITARY) for d in DISTRICTS
     ]
-    police = [
-        Unit(f"Đảng bộ Công an {d.word} {d.place}", LL, BODY_POLICE, "police") for d in DISTRICTS
-    ] + [Unit("Đảng bộ Phòng Cảnh sát PCCC và CNCH", LL, BODY_POLICE, "police", agency=True)] + [
-        Unit(f"Chi bộ {name}", LL, BODY_POLICE, agency=index < 4)
-        for index, name in enumerate(_POLICE_UNITS)
-    ]
+    police = (
+        [Unit(f"Đảng bộ Công an {d.word} {d.place}", LL, BODY_POLICE, "police") for d in DISTRICTS]
+        + [Unit("Đảng bộ Phòng Cảnh sát PCCC và CNCH", LL, BODY_POLICE, "police", agency=True)]
+        + [
+            Unit(f"Chi bộ {name}", LL, BODY_POLICE, agency=index < 4)
+            for index, name in enumerate(_POLICE_UNITS)
+        ]
+    )
     return [
         ("Đảng bộ Khối các cơ quan tỉnh", khoi_cq),
         ("Đảng bộ Khối doanh nghiệp tỉnh", khoi_dn),

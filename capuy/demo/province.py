@@ -526,7 +526,9 @@ def create_committees(
         agency = [c for c in pool if c.agency]
         top = pick_holders(rng, [agency, pool], start, btv, set())
         rest = pick_holders(rng, [pool], start, bch - btv, {c.pk for c in top})
-        _, created = create_committee(owner.pk, tree.owner_terms[index], start, end, top + rest, btv, 2)
+        _, created = create_committee(
+            owner.pk, tree.owner_terms[index], start, end, top + rest, btv, 2
+        )
         seats += len(created)
         secretaries.append(top[0])
 

@@ -40,9 +40,7 @@ def purge(queryset, *, using: str = "default", counts: Counter | None = None) ->
         referencing = field.model._base_manager.using(using).filter(
             **{f"{field.name}__in": keys.values(field.remote_field.field_name)}
         )
-        if field.remote_field.on_delete is models.SET_NULL or (
-            field.model is model and field.null
-        ):
+        if field.remote_field.on_delete is models.SET_NULL or (field.model is model and field.null):
             referencing.update(**{field.name: None})
         else:
             purge(referencing, using=using, counts=counts)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -50,33 +51,111 @@ BODIES = (
     ("Đảng bộ Quân sự tỉnh", UnitType.LUC_LUONG_VU_TRANG, "đơn vị quân sự"),
     ("Đảng bộ Công an tỉnh", UnitType.LUC_LUONG_VU_TRANG, "đơn vị công an"),
 )
-PLACE_FIRST = (
-    "An Bình Cẩm Diễn Đông Gia Hà Hải Hòa Hưng Khánh Kim Lạc Long Minh Mỹ Nam Nghĩa Ngọc Phú "
-    "Phúc Quang Quảng Sơn Tân Thạch Thanh Thái Thiệu Thọ Thuận Tiên Trung Vạn Vĩnh Xuân Yên"
-).split()
-PLACE_SECOND = (
-    "An Bình Châu Điền Đồng Giang Hà Hải Hòa Hưng Khê Lâm Lập Lộc Lợi Long Mỹ Ninh Phong Phú "
-    "Quang Sơn Tân Thành Thịnh Thọ Thủy Tiến Trung Trường Tuyền Văn Việt Vinh Xá Yên"
-).split()
-COMMUNE_UNITS = (
-    # (name template, unit type, member weight); {v} village, {c} commune place, {w} xã/phường
-    ("Chi bộ thôn {v}", UnitType.XA_PHUONG, 34),
-    ("Chi bộ khu phố {v}", UnitType.XA_PHUONG, 30),
-    ("Chi bộ thôn {v}", UnitType.XA_PHUONG, 34),
-    ("Chi bộ Trường Tiểu học {c}", UnitType.SU_NGHIEP, 14),
-    ("Chi bộ Trường THCS {c}", UnitType.SU_NGHIEP, 16),
-    ("Chi bộ Trạm Y tế {c}", UnitType.SU_NGHIEP, 6),
+PLACE_FIRST = [
+    "An",
+    "Bình",
+    "Cẩm",
+    "Diễn",
+    "Đông",
+    "Gia",
+    "Hà",
+    "Hải",
+    "Hòa",
+    "Hưng",
+    "Khánh",
+    "Kim",
+    "Lạc",
+    "Long",
+    "Minh",
+    "Mỹ",
+    "Nam",
+    "Nghĩa",
+    "Ngọc",
+    "Phú",
+    "Phúc",
+    "Quang",
+    "Quảng",
+    "Sơn",
+    "Tân",
+    "Thạch",
+    "Thanh",
+    "Thái",
+    "Thiệu",
+    "Thọ",
+    "Thuận",
+    "Tiên",
+    "Trung",
+    "Vạn",
+    "Vĩnh",
+    "Xuân",
+    "Yên",
+]
+PLACE_SECOND = [
+    "An",
+    "Bình",
+    "Châu",
+    "Điền",
+    "Đồng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hòa",
+    "Hưng",
+    "Khê",
+    "Lâm",
+    "Lập",
+    "Lộc",
+    "Lợi",
+    "Long",
+    "Mỹ",
+    "Ninh",
+    "Phong",
+    "Phú",
+    "Quang",
+    "Sơn",
+    "Tân",
+    "Thành",
+    "Thịnh",
+    "Thọ",
+    "Thủy",
+    "Tiến",
+    "Trung",
+    "Trường",
+    "Tuyền",
+    "Văn",
+    "Việt",
+    "Vinh",
+    "Xá",
+    "Yên",
+]
+# A commune's grassroots organizations: at most one of each of these…
+COMMUNE_SINGLES = (
     ("Chi bộ Công an {w} {c}", UnitType.LUC_LUONG_VU_TRANG, 10),
     ("Chi bộ Quân sự {w} {c}", UnitType.LUC_LUONG_VU_TRANG, 8),
-    ("Chi bộ Công ty TNHH {s} {c}", UnitType.DOANH_NGHIEP, 12),
+    ("Chi bộ Trạm Y tế {c}", UnitType.SU_NGHIEP, 6),
+    ("Chi bộ Trường Mầm non {c}", UnitType.SU_NGHIEP, 12),
+    ("Chi bộ Trường Tiểu học {c}", UnitType.SU_NGHIEP, 14),
+    ("Chi bộ Trường THCS {c}", UnitType.SU_NGHIEP, 16),
 )
-GRASSROOTS_COMMITTEES = (
-    ("Đảng bộ Trường THPT {c} số {n}", UnitType.SU_NGHIEP),
-    ("Đảng bộ Trung tâm Y tế {c}", UnitType.SU_NGHIEP),
-    ("Đảng bộ Cơ quan {w} {c}", UnitType.CO_QUAN),
-    ("Đảng bộ Công ty CP {s} {c}", UnitType.DOANH_NGHIEP),
-)
-SECTORS = "Xây dựng|Cơ khí|May|Điện tử|Vận tải|Thương mại|Thực phẩm|Dược phẩm|Môi trường".split("|")
+# …and any number of villages/quarters and companies (weights are relative member counts).
+VILLAGE = ("Chi bộ {area} {v}", UnitType.XA_PHUONG, 34)
+COMPANY = ("Chi bộ Công ty TNHH {s} {v}", UnitType.DOANH_NGHIEP, 12)
+# Grassroots committees (đảng bộ cơ sở) under a commune.
+COMMITTEE_OFFICE = ("Đảng bộ Cơ quan {w} {c}", UnitType.CO_QUAN)
+COMMITTEE_HEALTH = ("Đảng bộ Trung tâm Y tế {c}", UnitType.SU_NGHIEP)
+COMMITTEE_SCHOOL = ("Đảng bộ Trường THPT {c} số {k}", UnitType.SU_NGHIEP)
+COMMITTEE_COMPANY = ("Đảng bộ Công ty CP {s} {v}", UnitType.DOANH_NGHIEP)
+SECTORS = [
+    "Xây dựng",
+    "Cơ khí",
+    "May",
+    "Điện tử",
+    "Vận tải",
+    "Thương mại",
+    "Thực phẩm",
+    "Dược phẩm",
+    "Môi trường",
+]
 CELL_WEIGHT = 23  # a chi bộ trực thuộc
 UNIT_CELL_WEIGHT = 30  # a chi bộ cơ sở
 
@@ -174,11 +253,11 @@ def build_province(number: int, position: int, plan: Plan, rng: random.Random) -
 
     # Grassroots organizations: one per parent first, the rest by commune size; the bodies get
     # BODY_SHARE of them.
-    to_bodies = max(len(bodies), min(round(plan.grassroots * BODY_SHARE), plan.grassroots - len(parents)))
-    to_communes = plan.grassroots - to_bodies
-    commune_counts = _at_least(
-        to_communes, [rng.uniform(0.5, 1.5) for _ in parents], 1
+    to_bodies = max(
+        len(bodies), min(round(plan.grassroots * BODY_SHARE), plan.grassroots - len(parents))
     )
+    to_communes = plan.grassroots - to_bodies
+    commune_counts = _at_least(to_communes, [rng.uniform(0.5, 1.5) for _ in parents], 1)
     body_counts = _at_least(to_bodies, [1.0] * len(bodies), 1)
     committees = max(1, round(plan.grassroots * (1 - CHI_BO_CO_SO_SHARE)))
     is_committee = [True] * committees + [False] * (plan.grassroots - committees)
@@ -187,8 +266,30 @@ def build_province(number: int, position: int, plan: Plan, rng: random.Random) -
     grassroots: list[tuple[Node, bool]] = []
     flags = iter(is_committee)
     for (parent, place, word), count in zip(parents, commune_counts, strict=True):
+        units = _CommuneUnits(rng, place, word, places)
         for n in range(1, count + 1):
-            grassroots.append(_add_grassroots(rng, parent, place, word, n, next(flags), places))
+            code = f"{parent.code}-{n:03d}"
+            if next(flags):
+                name, unit_type = units.committee()
+                node = parent.add(
+                    code,
+                    name,
+                    OrgKind.DANG_BO_CO_SO,
+                    unit_type=unit_type,
+                    established_on=ESTABLISHED,
+                )
+                grassroots.append((node, True))
+            else:
+                name, unit_type, weight = units.unit()
+                node = parent.add(
+                    code,
+                    name,
+                    OrgKind.CHI_BO_CO_SO,
+                    unit_type=unit_type,
+                    established_on=ESTABLISHED,
+                    tag=UNIT_CELL_WEIGHT * weight / 30,
+                )
+                grassroots.append((node, False))
     for body, count, (_, body_type, label) in zip(bodies, body_counts, BODIES, strict=True):
         for n in range(1, count + 1):
             committee = next(flags)
@@ -226,30 +327,47 @@ def build_province(number: int, position: int, plan: Plan, rng: random.Random) -
     return root
 
 
-def _add_grassroots(rng, parent: Node, place: str, word: str, n: int, committee: bool, places):
-    code = f"{parent.code}-{n:03d}"
-    fields = {"c": place, "w": word, "n": n, "s": rng.choice(SECTORS)}
-    if committee:
-        template, unit_type = rng.choice(GRASSROOTS_COMMITTEES)
-        node = parent.add(
-            code,
-            template.format(**fields),
-            OrgKind.DANG_BO_CO_SO,
-            unit_type=unit_type,
-            established_on=ESTABLISHED,
-        )
-        return node, True
-    template, unit_type, weight = rng.choice(COMMUNE_UNITS)
-    fields["v"] = places() if "{v}" in template else ""
-    node = parent.add(
-        code,
-        template.format(**fields),
-        OrgKind.CHI_BO_CO_SO,
-        unit_type=unit_type,
-        established_on=ESTABLISHED,
-        tag=UNIT_CELL_WEIGHT * weight / 30,
-    )
-    return node, False
+class _CommuneUnits:
+    """Names the grassroots organizations of one commune without absurd repeats."""
+
+    def __init__(self, rng: random.Random, place: str, word: str, places: _Places) -> None:
+        self.rng, self.places = rng, places
+        self.fields = {"c": place, "w": word, "area": "thôn" if word == "xã" else "khu phố"}
+        self.singles = list(COMMUNE_SINGLES)
+        self.office = self.health = True
+        self.schools = 0
+
+    def unit(self) -> tuple[str, str, float]:
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.15 and self.singles:
+            template, unit_type, weight = self.singles.pop(0)
+        elif roll < 0.9:
+            template, unit_type, weight = VILLAGE
+        else:
+            template, unit_type, weight = COMPANY
+        return self._name(template), unit_type, weight
+
+    def committee(self) -> tuple[str, str]:
+        rng = self.rng
+        if self.office:
+            self.office = False
+            template, unit_type = COMMITTEE_OFFICE
+        elif self.health and rng.random() < 0.3:
+            self.health = False
+            template, unit_type = COMMITTEE_HEALTH
+        elif rng.random() < 0.5:
+            self.schools += 1
+            template, unit_type = COMMITTEE_SCHOOL
+        else:
+            template, unit_type = COMMITTEE_COMPANY
+        return self._name(template), unit_type
+
+    def _name(self, template: str) -> str:
+        fields = dict(self.fields, k=self.schools, s=self.rng.choice(SECTORS))
+        if "{v}" in template:
+            fields["v"] = self.places()
+        return template.format(**fields)
 
 
 # --- rows ---------------------------------------------------------------------------------
@@ -496,10 +614,14 @@ class CopyWriter:
         if not self.dropped:
             return
         with self.raw.cursor() as cur:
+            # CREATE INDEX refuses to run while the rows' deferred foreign-key checks are
+            # pending: run them now (they would run at commit anyway), then defer again.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             # Index builds sort in memory when they can; LOCAL ends with the transaction.
             cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
             for _, definition in self.dropped:
                 cur.execute(definition)
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 # --- entry points -------------------------------------------------------------------------
@@ -554,15 +676,19 @@ def generate(
     provinces = plan.split(random.Random(f"{seed}:plan"))
     first = next_root_position(using)
     names = NameColumns()
+    started = time.monotonic()
     for number, province in enumerate(provinces, start=1):
         rng = random.Random(f"{seed}:{number}")
         root = build_province(number, first + number - 1, province, rng)
         cells = writer.organizations(root)
         del root
         writer.members(member_rows(number, cells, rng, names), progress)
+    say(f"Đã ghi tổ chức và đảng viên ({time.monotonic() - started:.1f} s).")
     if isinstance(writer, CopyWriter) and writer.dropped:
         say(f"Tạo lại {len(writer.dropped)} chỉ mục của bảng đảng viên…")
+    started = time.monotonic()
     writer.finish()
+    say(f"Kiểm tra khóa ngoại, tạo chỉ mục: {time.monotonic() - started:.1f} s.")
     return provinces
 
 

@@ -54,7 +54,12 @@ class AttendanceRule(models.Model):
                 | Q(effective_to__gte=models.F("effective_from")),
                 name="attrule_effective_range",
                 violation_error_message=_("Ngày hết hiệu lực phải sau ngày có hiệu lực."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "number"],
+                name="attrule_unique_number",
+                violation_error_message=_("Tổ chức này đã có quy định cùng số, ký hiệu."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -97,7 +102,10 @@ class MeetingSchedule(models.Model):
     SCOPE_PATH = "cell__path"
 
     cell = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="meeting_schedules"
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="meeting_schedules",
+        verbose_name=_("chi bộ"),
     )
     kind = models.CharField(
         _("loại"), max_length=12, choices=MeetingKind.choices, default=MeetingKind.THUONG_KY
@@ -119,7 +127,17 @@ class MeetingSchedule(models.Model):
                 condition=Q(day_of_month__gte=1) & Q(day_of_month__lte=31),
                 name="schedule_day_of_month",
                 violation_error_message=_("Ngày trong tháng phải từ 1 đến 31."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(every_months__gte=1) & Q(every_months__lte=12),
+                name="schedule_every_months",
+                violation_error_message=_("Chu kỳ phải từ 1 đến 12 tháng."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="schedule_ends_after_start",
+                violation_error_message=_("Ngày kết thúc lịch phải sau ngày bắt đầu."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -321,6 +339,13 @@ class FieldVisit(models.Model):
         verbose_name_plural = _("chuyến công tác cơ sở")
         ordering = ["-date"]
         indexes = [models.Index(fields=["member", "date"], name="fieldvisit_member_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(days__gt=0),
+                name="fieldvisit_days_positive",
+                violation_error_message=_("Số ngày công tác phải lớn hơn 0."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} → {self.organization} ({self.date:%d/%m/%Y})"

@@ -2,79 +2,18 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
+
+from capuy.core.forms import (  # noqa: F401 — re-exported for the committee forms
+    BootstrapForm,
+    VnDateField,
+    VnDateInput,
+    add_service_errors,
+)
 
 from .choices import FlagKind, OrgKind, UnitType
 from .models import Organization
 from .services import ALLOWED_CHILDREN
-
-
-class VnDateInput(forms.DateInput):
-    """A text box for dd/mm/yyyy: a phone's numeric keypad, no locale-dependent date picker.
-
-    Same widget as the member forms use, so every date in capuy is typed the same way.
-    """
-
-    def __init__(self, attrs=None):
-        base = {
-            "placeholder": "dd/mm/yyyy",
-            "inputmode": "numeric",
-            "autocomplete": "off",
-            "maxlength": "10",
-        }
-        super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
-
-
-class VnDateField(forms.DateField):
-    """dd/mm/yyyy, also dd-mm-yyyy, dd.mm.yyyy and ddmmyyyy (phone keypads have no "/")."""
-
-    widget = VnDateInput
-    input_formats = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y", "%d/%m/%y", "%Y-%m-%d"]
-    default_error_messages = {
-        "invalid": _("Ngày không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 25/03/2020."),
-    }
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(" ", "")
-        return super().to_python(value)
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
-class BootstrapBoundField(BoundField):
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.errors:
-            base = attrs.get("class", (widget or self.field.widget).attrs.get("class", ""))
-            attrs["class"] = f"{base} is-invalid".strip()
-        return attrs
-
-
-class BootstrapForm(forms.Form):
-    """Adds Bootstrap classes to every widget so templates can render fields in a loop."""
-
-    bound_field_class = BootstrapBoundField
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 def _code_field() -> forms.CharField:

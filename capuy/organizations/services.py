@@ -70,14 +70,14 @@ def organization_create(
         )
         candidate = Organization(**fields)
         candidate.full_clean(exclude=["path", "depth", "numchild"])
-        org = Organization.add_root(instance=candidate)
+        org = Organization.objects.add_root(instance=candidate)
     else:
         ensure_in_scope(acting_user, parent, CHANGE)
         parent = Organization.objects.select_for_update().get(pk=parent.pk)
         require(parent.dissolved_on is None, "parent", _("Tổ chức cấp trên đã giải thể."))
         candidate = Organization(**fields)
         candidate.full_clean(exclude=["path", "depth", "numchild"])
-        org = parent.add_child(instance=candidate)
+        org = Organization.objects.add_child(parent, instance=candidate)
     ensure_in_scope(acting_user, org, CHANGE)
     return org
 

@@ -1,6 +1,7 @@
 """Settings read from the environment fail loudly and default to safe values."""
 
 import os
+import secrets
 import subprocess
 import sys
 
@@ -28,7 +29,9 @@ def test_production_is_the_default_and_requires_a_secret_key():
 
 
 def test_debug_is_off_unless_asked():
-    result = run_settings({"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "capuy.example.vn"})
+    result = run_settings(
+        {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "capuy.example.vn"}
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 
@@ -62,7 +65,11 @@ def test_secret_can_come_from_a_file(monkeypatch, tmp_path):
 def test_check_deploy_reports_nothing_with_production_settings():
     clean = {k: v for k, v in os.environ.items() if k not in ("CAPUY_ENV", "DEBUG")}
     clean.update(
-        {"CAPUY_ENV": "production", "SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "capuy.example.vn"}
+        {
+            "CAPUY_ENV": "production",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "ALLOWED_HOSTS": "capuy.example.vn",
+        }
     )
     result = subprocess.run(
         [sys.executable, "-m", "capuy", "check", "--deploy", "--fail-level", "WARNING"],

@@ -17,7 +17,9 @@ class Command(BaseCommand):
             .order_by("user__username", "id")
         )
         if not devices:
-            self.stdout.write("Chưa có người dùng mẫu nào có thiết bị xác thực (chạy `capuy demo`).")
+            self.stdout.write(
+                "Chưa có người dùng mẫu nào có thiết bị xác thực (chạy `capuy demo`)."
+            )
             return
         for device in devices:
             code = current_code(device)
