@@ -91,6 +91,7 @@ def run_once(args, seed: int) -> dict:
         leaders=args.leaders, cells=args.cells, months=args.months, seed=seed
     )
     result = solver.solve(problem, time_limit=args.time_limit, workers=args.workers)
+    print(result.stages, "relax", round(result.relaxation_time, 2))
     bad = solver.violations(problem, result.assignments)
     b, g = result.breakdown, result.greedy_breakdown
     return {
@@ -98,7 +99,6 @@ def run_once(args, seed: int) -> dict:
         "slots": len(problem.slots),
         "holiday_slots": sum(1 for s in problem.slots if s.day in problem.holidays),
         "vars": result.num_vars,
-        "constraints": result.num_constraints,
         "status": result.status,
         "objective": result.objective,
         "bound": result.bound,

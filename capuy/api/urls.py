@@ -2,6 +2,19 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from capuy.conferences import api as conferences
+
+from capuy.meetings.api import (
+    AttendanceRuleViewSet,
+    AttendanceViewSet,
+    CellMeetingViewSet,
+    FieldVisitViewSet,
+    MeetingScheduleViewSet,
+)
+
+from capuy.campaigns.api import CampaignViewSet, ContributionViewSet, PledgeViewSet
+from capuy.news.api import NewsItemViewSet, PublicNewsViewSet
+
 from .committees import CommitteeViewSet, SeatViewSet, TermViewSet
 from .members import MemberTransferViewSet, MemberViewSet
 from .organizations import OrganizationFlagViewSet, OrganizationViewSet
@@ -16,6 +29,27 @@ router.register("member-transfers", MemberTransferViewSet, basename="member-tran
 router.register("terms", TermViewSet, basename="term")
 router.register("committees", CommitteeViewSet, basename="committee")
 router.register("seats", SeatViewSet, basename="seat")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("pledges", PledgeViewSet, basename="pledge")
+router.register("contributions", ContributionViewSet, basename="contribution")
+router.register("news-items", NewsItemViewSet, basename="news-item")
+router.register("public/news", PublicNewsViewSet, basename="public-news")
+router.register("attendance-rules", AttendanceRuleViewSet, basename="attendance-rule")
+router.register("meeting-schedules", MeetingScheduleViewSet, basename="meeting-schedule")
+router.register("meetings", CellMeetingViewSet, basename="meeting")
+router.register("attendances", AttendanceViewSet, basename="attendance")
+router.register("field-visits", FieldVisitViewSet, basename="field-visit")
+router.register("conferences", conferences.ConferenceViewSet, basename="conference")
+router.register(
+    "conference-attendances",
+    conferences.ConferenceAttendanceViewSet,
+    basename="conference-attendance",
+)
+router.register("agenda-items", conferences.AgendaItemViewSet, basename="agenda-item")
+router.register("conclusions", conferences.ConclusionViewSet, basename="conclusion")
+router.register("agencies", conferences.AgencyViewSet, basename="agency")
+router.register("assigned-tasks", conferences.AssignedTaskViewSet, basename="assigned-task")
+router.register("task-events", conferences.TaskEventViewSet, basename="task-event")
 
 app_name = "api"
 urlpatterns = [

@@ -307,12 +307,14 @@ def cell_date(value: Any) -> date | None:
     text = cell_text(value).replace(" ", "")
     if text.isdigit() and len(text) <= 6:
         return cell_date(int(text))
-    try:
-        return parse_date_vn(text.replace("-", "/").replace(".", "/") if "/" not in text else text)
-    except ValueError:
-        raise ValueError(
-            _("Ngày không hợp lệ: «%(v)s» (định dạng dd/mm/yyyy)") % {"v": cell_text(value)}
-        ) from None
+    for candidate in (text, text.replace("-", "/").replace(".", "/")):
+        try:
+            return parse_date_vn(candidate)
+        except ValueError:
+            continue
+    raise ValueError(
+        _("Ngày không hợp lệ: «%(v)s» (định dạng dd/mm/yyyy)") % {"v": cell_text(value)}
+    )
 
 
 # --- the template ----------------------------------------------------------------------------

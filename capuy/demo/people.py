@@ -63,37 +63,42 @@ class PersonGenerator:
         return value
 
     def draw(self) -> Person:
+        return Person(*self.draw_row())
+
+    def draw_row(
+        self,
+        # Bound once, as defaults: this runs millions of times in ``capuy synth``.
+        _nu=Gender.NU.value,
+        _nam=Gender.NAM.value,
+        _du_bi=MemberStatus.DU_BI.value,
+        _chinh_thuc=MemberStatus.CHINH_THUC.value,
+        _years=365.25,
+    ) -> tuple:
+        """Like :meth:`draw` as a plain tuple (ho, ten_dem, ten, gender, born, admitted,
+        official, status)."""
         rng = self._rng
         rand = rng.random
-        gender = Gender.NU.value if rand() < self._female else Gender.NAM.value
+        date_of = self._date
+        gender = _nu if rand() < self._female else _nam
         ho, ten_dem, ten = self._names.pick(gender)
         born = self._born_first + int(rand() * self._born_span)
         adult = born + ADULT_DAYS
         latest_official_admission = self._as_of - PROBATION_DAYS - 60
         if rand() < self._probationary or adult > latest_official_admission:
             admitted = max(adult, self._as_of - int(rand() * PROBATION_DAYS))
-            return Person(
-                ho,
-                ten_dem,
-                ten,
-                gender,
-                self._date(born),
-                self._date(admitted),
-                None,
-                MemberStatus.DU_BI.value,
-            )
+            return (ho, ten_dem, ten, gender, date_of(born), date_of(admitted), None, _du_bi)
         # Most people join in their twenties; a long tail joins later.
-        admitted = adult + int(min(rng.expovariate(1 / 7.0), 40.0) * 365.25) + int(rand() * 365)
+        admitted = adult + int(min(rng.expovariate(1 / 7.0), 40.0) * _years) + int(rand() * 365)
         if admitted > latest_official_admission:
             admitted = adult + int(rand() * (latest_official_admission - adult + 1))
         official = admitted + PROBATION_DAYS + int(rand() * 45)
-        return Person(
+        return (
             ho,
             ten_dem,
             ten,
             gender,
-            self._date(born),
-            self._date(admitted),
-            self._date(official),
-            MemberStatus.CHINH_THUC.value,
+            date_of(born),
+            date_of(admitted),
+            date_of(official),
+            _chinh_thuc,
         )

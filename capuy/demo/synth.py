@@ -427,15 +427,15 @@ class NameColumns:
     them; cached per distinct (họ, tên đệm, tên) since a few thousand names cover millions."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
+        self.cache: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
 
     def __call__(self, ho: str, ten_dem: str, ten: str) -> tuple[str, str, str, str]:
         key = (ho, ten_dem, ten)
-        value = self._cache.get(key)
+        value = self.cache.get(key)
         if value is None:
             ho, ten_dem, ten = nfc(ho).strip(), nfc(ten_dem).strip(), nfc(ten).strip()
             full = " ".join(part for part in (ho, ten_dem, ten) if part)
-            value = self._cache[key] = (
+            value = self.cache[key] = (
                 full,
                 sort_key(ten, ho, ten_dem)[:200],
                 search_key(full)[:200],
@@ -448,14 +448,15 @@ def member_rows(
     number: int, cells: list[tuple[str, int, int]], rng: random.Random, names: NameColumns
 ) -> Iterator[tuple]:
     """Rows (in MEMBER_FIELDS order) for ``cells`` = [(path, id, member count)]."""
-    people = PersonGenerator(rng, as_of=AS_OF, born_to=2005)
-    draw = people.draw
+    draw = PersonGenerator(rng, as_of=AS_OF, born_to=2005).draw_row
+    known = names.cache
     prefix = f"S{number:02d}."
     serial = 0
     for path, cell_id, count in cells:
         for _ in range(count):
             ho, ten_dem, ten, gender, born, admitted, official, status = draw()
-            full, sort, search, given = names(ho, ten_dem, ten)
+            derived = known.get((ho, ten_dem, ten)) or names(ho, ten_dem, ten)
+            full, sort, search, given = derived
             card = None
             if official is not None:
                 serial += 1
@@ -555,6 +556,7 @@ class CopyWriter:
         self.org_copy = self._copy_sql(self.org_table, org_columns)
         self.member_copy = self._copy_sql(self.member_table, member_columns)
         self.dropped: list[tuple[str, str]] = []
+        self.timings: list[tuple[str, float]] = []
         if drop_indexes:
             self._drop_member_indexes()
 
@@ -616,11 +618,15 @@ class CopyWriter:
         with self.raw.cursor() as cur:
             # CREATE INDEX refuses to run while the rows' deferred foreign-key checks are
             # pending: run them now (they would run at commit anyway), then defer again.
+            started = time.monotonic()
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            self.timings.append(("foreign keys", time.monotonic() - started))
             # Index builds sort in memory when they can; LOCAL ends with the transaction.
             cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
-            for _, definition in self.dropped:
+            for name, definition in self.dropped:
+                started = time.monotonic()
                 cur.execute(definition)
+                self.timings.append((name, time.monotonic() - started))
             cur.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
@@ -688,7 +694,9 @@ def generate(
         say(f"Tạo lại {len(writer.dropped)} chỉ mục của bảng đảng viên…")
     started = time.monotonic()
     writer.finish()
-    say(f"Kiểm tra khóa ngoại, tạo chỉ mục: {time.monotonic() - started:.1f} s.")
+    if isinstance(writer, CopyWriter) and writer.dropped:
+        say(f"Kiểm tra khóa ngoại, tạo chỉ mục: {time.monotonic() - started:.1f} s.")
+        say(", ".join(f"{name} {seconds:.1f} s" for name, seconds in writer.timings))
     return provinces
 
 

@@ -59,6 +59,9 @@ class SubjectKind(models.TextChoices):
     LEADER = "leader", _("Cá nhân cán bộ lãnh đạo, quản lý")
 
 
+INDIVIDUAL_KINDS = frozenset({SubjectKind.MEMBER, SubjectKind.LEADER})
+
+
 class Exemption(models.TextChoices):
     """Why a subject is not reviewed or not classified (domain.md §5.1)."""
 
@@ -70,12 +73,22 @@ class Exemption(models.TextChoices):
     KHAC = "khac", _("Lý do khác")
 
 
+class ExemptionEffect(models.TextChoices):
+    """What an exemption does under a rule set."""
+
+    NOT_REVIEWED = "not_reviewed", _("Không kiểm điểm, không xếp loại")
+    NOT_CLASSIFIED = "not_classified", _("Có kiểm điểm, không xếp loại")
+
+
 class ReviewStatus(models.TextChoices):
     PENDING = "pending", _("Chưa kiểm điểm")
     SELF_REVIEWED = "self_reviewed", _("Đã tự kiểm điểm")
     PROPOSED = "proposed", _("Đã đề xuất mức")
     DECIDED = "decided", _("Đã quyết định")
-    EXEMPT = "exempt", _("Không đánh giá/xếp loại")
+    EXEMPT = "exempt", _("Không kiểm điểm")
+
+
+REVIEWED_STATUSES = (ReviewStatus.SELF_REVIEWED, ReviewStatus.PROPOSED, ReviewStatus.DECIDED)
 
 
 class ReviewStep(models.TextChoices):
@@ -84,3 +97,21 @@ class ReviewStep(models.TextChoices):
     DECIDE = "decide", _("Cấp có thẩm quyền quyết định")
     REOPEN = "reopen", _("Mở lại")
     EXEMPT = "exempt", _("Ghi nhận miễn/không xếp loại")
+
+
+class DecisionLevel(models.TextChoices):
+    """The level of the committee that decides (cấp quyết định); cycles close level by level."""
+
+    CO_SO = "co_so", _("Cấp cơ sở")
+    XA = "xa", _("Cấp xã, phường, đặc khu")
+    HUYEN = "huyen", _("Cấp huyện và tương đương")
+    TINH = "tinh", _("Cấp tỉnh")
+
+
+# Lower before higher: the order levels close in.
+DECISION_LEVEL_ORDER = (
+    DecisionLevel.CO_SO,
+    DecisionLevel.XA,
+    DecisionLevel.HUYEN,
+    DecisionLevel.TINH,
+)

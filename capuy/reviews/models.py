@@ -4,9 +4,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from capuy.core.scoping import ScopedQuerySet
+from capuy.core.scoping import CHANGE, VIEW, ScopedQuerySet, scope_paths, scope_q
 
 from .choices import (
+    DecisionLevel,
     Derivation,
     Exemption,
     Level,
@@ -20,13 +21,47 @@ from .choices import (
 )
 
 
+def along_the_branch_q(lookup: str, paths: list[str]) -> Q:
+    """Rows whose organization is one of ``paths``, below one, or above one (an ancestor)."""
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{lookup}__startswith": path})
+        q |= Q(**{f"{lookup}__in": [path[:end] for end in range(4, len(path), 4)]})
+    return q
+
+
+def at_a_root(paths: list[str]) -> bool:
+    """Whether one of the user's grants sits at a tree root (the province)."""
+    return any(len(path) == 4 for path in paths)
+
+
+class RuleSetQuerySet(models.QuerySet):
+    """National rule sets are read by everyone and changed from a tree root; a provincial
+    overlay is read along its organization's branch (by those below it, who work under it, and
+    above it) and changed by those who may change that organization."""
+
+    def visible_to(self, user, action: str = VIEW):
+        paths = scope_paths(user, action)
+        if paths is None:
+            return self
+        if not paths:
+            return self.none()
+        if action == VIEW:
+            return self.filter(
+                Q(organization__isnull=True) | along_the_branch_q("organization__path", paths)
+            )
+        national = Q(organization__isnull=True) if at_a_root(paths) else Q(pk=None)
+        return self.filter(national | scope_q("organization__path", paths))
+
+
 class RuleSet(models.Model):
     """Quy định + hướng dẫn đánh giá, xếp loại of a range of review years (domain.md §2–§5).
 
     Everything that differs between regimes is data here: how a level is derived, the quota,
     exemptions, disqualifiers, deadlines and form codes. ``config`` holds the structured parts
-    (criteria, score bands and conditions, exemption effects, disqualifier list, form codes);
-    a provincial overlay points at its ``base`` and overrides only what it names.
+    (see capuy/reviews/rules.py for its schema). A provincial overlay points at its ``base``
+    and an ``organization``; it overrides only what it sets (a blank column, a key absent from
+    ``config``), and ``capuy.reviews.rulesets.effective_rules`` merges the two.
     """
 
     code = models.SlugField(_("mã"), max_length=40, unique=True)
@@ -35,24 +70,20 @@ class RuleSet(models.Model):
     guidance = models.CharField(_("hướng dẫn"), max_length=100, blank=True)
     first_year = models.PositiveSmallIntegerField(_("áp dụng từ năm"))
     last_year = models.PositiveSmallIntegerField(_("áp dụng đến năm"), null=True, blank=True)
-    derivation = models.CharField(_("cách xác định mức"), max_length=10, choices=Derivation.choices)
+    derivation = models.CharField(
+        _("cách xác định mức"), max_length=10, choices=Derivation.choices, blank=True
+    )
     quota_percent = models.DecimalField(
-        _("tỷ lệ HTXSNV tối đa (%)"), max_digits=5, decimal_places=2, default=20
+        _("tỷ lệ HTXSNV tối đa (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     quota_denominator = models.CharField(
-        _("mẫu số của tỷ lệ"),
-        max_length=20,
-        choices=QuotaDenominator.choices,
-        default=QuotaDenominator.HTTNV,
+        _("mẫu số của tỷ lệ"), max_length=20, choices=QuotaDenominator.choices, blank=True
     )
     quota_grouping = models.CharField(
-        _("phạm vi tính tỷ lệ"),
-        max_length=20,
-        choices=QuotaGrouping.choices,
-        default=QuotaGrouping.GRASSROOTS,
+        _("phạm vi tính tỷ lệ"), max_length=20, choices=QuotaGrouping.choices, blank=True
     )
     quota_rounding = models.CharField(
-        _("làm tròn"), max_length=10, choices=Rounding.choices, default=Rounding.FLOOR
+        _("làm tròn"), max_length=10, choices=Rounding.choices, blank=True
     )
     config = models.JSONField(_("cấu hình chi tiết"), default=dict, blank=True)
     base = models.ForeignKey(
@@ -74,19 +105,72 @@ class RuleSet(models.Model):
     )
     unconfirmed_notes = models.TextField(_("điểm chưa xác nhận"), blank=True)
 
+    objects = RuleSetQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("bộ quy tắc đánh giá, xếp loại")
         verbose_name_plural = _("bộ quy tắc đánh giá, xếp loại")
         ordering = ["-first_year", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(base__isnull=True, organization__isnull=True)
+                | Q(base__isnull=False, organization__isnull=False),
+                name="ruleset_overlay_has_base_and_org",
+                violation_error_message=_(
+                    "Bộ quy tắc riêng của một tỉnh phải có bộ quy tắc gốc và tổ chức áp dụng."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(base__isnull=False)
+                | Q(
+                    quota_percent__isnull=False,
+                    derivation__in=["ratings", "score"],
+                    quota_denominator__in=["httnv", "httnv_or_above"],
+                    quota_grouping__in=["grassroots", "similar_role"],
+                    quota_rounding__in=["floor", "half_up", "ceil"],
+                ),
+                name="ruleset_national_is_complete",
+                violation_error_message=_(
+                    "Bộ quy tắc toàn quốc phải có đủ cách xác định mức và cách tính tỷ lệ."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")),
+                name="ruleset_years_order",
+                violation_error_message=_("Năm kết thúc phải sau năm bắt đầu áp dụng."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.regulation}{' + ' + self.guidance if self.guidance else ''})"
 
+    @property
+    def is_overlay(self) -> bool:
+        return self.base_id is not None
+
+    def covers_year(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+
+class ManifestationQuerySet(models.QuerySet):
+    """The national catalogue: read by every signed-in user with a role, changed from a root."""
+
+    def visible_to(self, user, action: str = VIEW):
+        paths = scope_paths(user, action)
+        if paths is None:
+            return self
+        if action == CHANGE:
+            return self if at_a_root(paths) else self.none()
+        return self if paths else self.none()
+
 
 class Manifestation(models.Model):
-    """One of the 27 manifestations of degradation (NQ 04-NQ/TW): three groups of nine."""
+    """One of the 27 manifestations of degradation (NQ 04-NQ/TW): three groups of nine.
+
+    ``confirmed`` says whether the wording was checked against the official text; the unchecked
+    ones ship as "[chưa đối chiếu] …" and the office corrects them on the catalogue page.
+    """
 
     group = models.CharField(
         _("nhóm"),
@@ -100,8 +184,10 @@ class Manifestation(models.Model):
     number = models.PositiveSmallIntegerField(_("số thứ tự"))
     text = models.TextField(_("nội dung"))
     confirmed = models.BooleanField(_("đã đối chiếu văn bản chính thức"), default=False)
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(_("đang dùng"), default=True)
+    source = models.CharField(_("nguồn"), max_length=500, blank=True)
 
+    objects = ManifestationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -109,15 +195,35 @@ class Manifestation(models.Model):
         verbose_name_plural = _("biểu hiện suy thoái")
         ordering = ["group", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["group", "number"], name="manifestation_unique_code")
+            models.UniqueConstraint(
+                fields=["group", "number"],
+                name="manifestation_unique_code",
+                violation_error_message=_("Nhóm này đã có biểu hiện mang số thứ tự này."),
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.group}{self.number}. {self.text[:80]}"
+        return f"{self.code}. {self.text[:80]}"
 
     @property
     def code(self) -> str:
         return f"{self.group}{self.number}"
+
+
+class ReviewCycleQuerySet(ScopedQuerySet):
+    """A cycle is seen along its branch: by those inside its scope (a cell secretary sees the
+    province's cycle her members are reviewed in) and above it; it is changed (closed, its
+    deadlines set) by those who may change its scope organization."""
+
+    def visible_to(self, user, action: str = VIEW):
+        if action != VIEW:
+            return super().visible_to(user, action)
+        paths = scope_paths(user, action)
+        if paths is None:
+            return self
+        if not paths:
+            return self.none()
+        return self.filter(along_the_branch_q("organization__path", paths))
 
 
 class ReviewCycle(models.Model):
@@ -142,35 +248,58 @@ class ReviewCycle(models.Model):
     quarter = models.PositiveSmallIntegerField(_("quý"), null=True, blank=True)
     period_start = models.DateField(_("từ ngày"))
     period_end = models.DateField(_("đến ngày"))
-    deadlines = models.JSONField(_("thời hạn theo cấp"), default=dict, blank=True)
+    deadlines = models.JSONField(
+        _("thời hạn theo cấp"),
+        default=dict,
+        blank=True,
+        help_text=_("Cấp quyết định → ngày (yyyy-mm-dd)."),
+    )
     closed_levels = models.JSONField(_("các cấp đã khóa sổ"), default=list, blank=True)
-    opened_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(_("mở lúc"), null=True, blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("khóa sổ lúc"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ReviewCycleQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("đợt đánh giá, xếp loại")
         verbose_name_plural = _("đợt đánh giá, xếp loại")
-        ordering = ["-year", "-period_start"]
+        ordering = ["-year", "-period_start", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="cycle_period_order",
                 violation_error_message=_("Ngày kết thúc kỳ phải sau ngày bắt đầu."),
             ),
+            models.UniqueConstraint(
+                fields=["organization", "period_start", "period_end"],
+                name="cycle_one_per_scope_period",
+                violation_error_message=_("Phạm vi này đã có đợt đánh giá cho kỳ này."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("reviews:cycle_detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def level_closed(self, level: str) -> bool:
+        return level in (self.closed_levels or [])
+
 
 class ReviewQuerySet(ScopedQuerySet):
     def required(self):
+        """Subjects that must be reviewed (everyone but the exempt)."""
         return self.exclude(status=ReviewStatus.EXEMPT)
 
 
@@ -178,9 +307,13 @@ class Review(models.Model):
     """Kiểm điểm, đánh giá, xếp loại của một đối tượng trong một đợt: one row per subject.
 
     The subject is an organization, a member, a leader collective (a committee) or one post of
-    an individual leader (a seat: a cadre with two posts is reviewed in each). ``org_path`` is
-    where the subject sits in the tree (scope and roll-ups); ``quota_group`` is the key the
-    excellent-quota is counted in (per the rule set's grouping).
+    an individual leader (a seat: a cadre with posts in two organizations is reviewed in each).
+    ``organization`` is where the subject sits (the organization itself, the member's cell, the
+    committee's or the seat's organization) and ``org_path`` its tree path (scope, roll-ups).
+    ``competent_path`` is the organization whose committee decides (cấp có thẩm quyền) and
+    ``decision_level`` its level, by which a cycle closes. ``quota_group`` is the key the
+    excellent-quota is counted in (per the rule set's grouping). These are fixed when the cycle
+    opens, so that counting and checking never walk the tree.
     """
 
     SCOPE_PATH = "org_path"
@@ -189,8 +322,6 @@ class Review(models.Model):
     subject_kind = models.CharField(_("loại đối tượng"), max_length=12, choices=SubjectKind.choices)
     organization = models.ForeignKey(
         "organizations.Organization",
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("tổ chức"),
@@ -220,31 +351,44 @@ class Review(models.Model):
         verbose_name=_("chức vụ"),
     )
     org_path = models.CharField(max_length=255)
-    quota_group = models.CharField(max_length=255, blank=True)
-    member_status = models.CharField(
-        max_length=12, blank=True, help_text="chính thức / dự bị at opening"
+    competent_path = models.CharField(max_length=255, db_default="")
+    decision_level = models.CharField(
+        _("cấp quyết định"), max_length=8, choices=DecisionLevel.choices, db_default="co_so"
     )
-    unit_type = models.CharField(max_length=32, blank=True)
-    org_kind = models.CharField(max_length=32, blank=True)
+    quota_group = models.CharField(max_length=255, blank=True, db_default="")
+    member_status = models.CharField(
+        max_length=12, blank=True, db_default="", help_text="chính thức / dự bị at opening"
+    )
+    seat_role = models.CharField(max_length=32, blank=True, db_default="")
+    unit_type = models.CharField(max_length=32, blank=True, db_default="")
+    org_kind = models.CharField(max_length=32, blank=True, db_default="")
 
     status = models.CharField(
-        _("tình trạng"), max_length=15, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+        _("tình trạng"),
+        max_length=15,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.PENDING,
+        db_default=ReviewStatus.PENDING,
     )
     exemption = models.CharField(
-        _("không đánh giá/xếp loại vì"),
+        _("không kiểm điểm/xếp loại vì"),
         max_length=20,
         choices=Exemption.choices,
         blank=True,
         default="",
+        db_default="",
     )
-    exemption_note = models.CharField(_("ghi chú miễn"), max_length=500, blank=True)
+    exemption_note = models.CharField(
+        _("ghi chú miễn"), max_length=500, blank=True, default="", db_default=""
+    )
     classify = models.BooleanField(
         _("được xếp loại"),
         default=True,
+        db_default=True,
         help_text=_("Có kiểm điểm nhưng không xếp loại (ví dụ mới kết nạp dưới 6 tháng, HD 21)."),
     )
 
-    ratings = models.JSONField(_("xếp loại từng tiêu chí"), default=dict, blank=True)
+    ratings = models.JSONField(_("xếp loại từng tiêu chí"), default=dict, blank=True, db_default={})
     score_general = models.DecimalField(
         _("điểm tiêu chí chung (tối đa 30)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
@@ -259,31 +403,47 @@ class Review(models.Model):
         _("điều kiện, tình huống"),
         default=dict,
         blank=True,
+        db_default={},
         help_text=_(
             "kỷ luật, kết luận suy thoái, % chỉ tiêu, xếp loại công chức, nghỉ ốm, thai sản…"
         ),
     )
-    self_text = models.TextField(_("bản tự kiểm điểm"), blank=True)
+    self_text = models.TextField(_("bản tự kiểm điểm"), blank=True, default="", db_default="")
     manifestations = models.ManyToManyField(
         Manifestation, blank=True, related_name="reviews", verbose_name=_("liên hệ biểu hiện")
     )
-    manifestations_text = models.TextField(_("liên hệ biểu hiện khác"), blank=True)
-    manifestations_linked = models.BooleanField(default=False, editable=False)
+    manifestations_text = models.TextField(
+        _("liên hệ biểu hiện khác"), blank=True, default="", db_default=""
+    )
+    manifestations_linked = models.BooleanField(default=False, db_default=False, editable=False)
 
-    self_level = models.CharField(_("tự xếp loại"), max_length=6, choices=Level.choices, blank=True)
+    self_level = models.CharField(
+        _("tự xếp loại"), max_length=6, choices=Level.choices, blank=True, db_default=""
+    )
     proposed_level = models.CharField(
-        _("mức đề xuất"), max_length=6, choices=Level.choices, blank=True
+        _("mức đề xuất"), max_length=6, choices=Level.choices, blank=True, db_default=""
     )
     decided_level = models.CharField(
-        _("mức quyết định"), max_length=6, choices=Level.choices, blank=True
+        _("mức quyết định"), max_length=6, choices=Level.choices, blank=True, db_default=""
     )
     derived_level = models.CharField(
-        _("mức theo quy tắc"), max_length=6, choices=Level.choices, blank=True
+        _("mức theo quy tắc"), max_length=6, choices=Level.choices, blank=True, db_default=""
     )
-    locked = models.BooleanField(_("đã khóa"), default=False)
+    locked = models.BooleanField(_("đã khóa"), default=False, db_default=False)
 
     objects = ReviewQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["org_path", "quota_group"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "org_path",
+            "competent_path",
+            "quota_group",
+            "member_status",
+            "seat_role",
+            "unit_type",
+            "org_kind",
+            "decision_level",
+        ]
+    )
 
     class Meta:
         verbose_name = _("kiểm điểm, xếp loại")
@@ -295,6 +455,9 @@ class Review(models.Model):
                 opclasses=["int8_ops", "varchar_pattern_ops"],
             ),
             models.Index(fields=["cycle", "quota_group", "decided_level"], name="review_quota"),
+            models.Index(
+                fields=["cycle", "competent_path", "status"], name="review_cycle_competent"
+            ),
             models.Index(fields=["cycle", "subject_kind", "status"], name="review_kind_status"),
         ]
         constraints = [
@@ -314,30 +477,80 @@ class Review(models.Model):
                 fields=["cycle", "committee"],
                 condition=Q(subject_kind="collective"),
                 name="review_one_per_collective",
+                violation_error_message=_("Tập thể đã có trong đợt đánh giá này."),
             ),
             models.UniqueConstraint(
                 fields=["cycle", "seat"],
                 condition=Q(subject_kind="leader"),
                 name="review_one_per_post",
+                violation_error_message=_("Chức vụ này đã có trong đợt đánh giá này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(subject_kind="organization")
+                | Q(subject_kind="member", member__isnull=False)
+                | Q(subject_kind="collective", committee__isnull=False)
+                | Q(subject_kind="leader", seat__isnull=False, member__isnull=False),
+                name="review_subject_named",
+                violation_error_message=_("Đối tượng kiểm điểm chưa được xác định."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_level="") | Q(status="decided"),
+                name="review_decided_level_only_when_decided",
+                violation_error_message=_("Chỉ ghi mức quyết định khi đã quyết định."),
             ),
         ]
 
     def __str__(self) -> str:
-        subject = self.member or self.committee or self.seat or self.organization
-        return f"{self.get_subject_kind_display()}: {subject}"
+        return f"{self.get_subject_kind_display()}: {self.subject_name}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("reviews:review_detail", args=[self.pk])
+
+    @property
+    def subject_name(self) -> str:
+        """The subject as people name it: the member, "BTV Đảng ủy …", "Bí thư — Đảng ủy …"."""
+        if self.subject_kind == SubjectKind.MEMBER:
+            return self.member.full_name
+        if self.subject_kind == SubjectKind.COLLECTIVE:
+            return f"{self.committee.get_kind_display()} {self.organization.name}"
+        if self.subject_kind == SubjectKind.LEADER:
+            return f"{self.member.full_name} — {self.seat.get_role_display()}"
+        return self.organization.name
+
+    @property
+    def is_individual(self) -> bool:
+        return self.subject_kind in (SubjectKind.MEMBER, SubjectKind.LEADER)
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.status in (
+            ReviewStatus.SELF_REVIEWED,
+            ReviewStatus.PROPOSED,
+            ReviewStatus.DECIDED,
+        )
 
 
 class ReviewEvent(models.Model):
-    """A step of one review: self-assessment, proposal, decision, reopening — who, when, what."""
+    """A step of one review: self-assessment, proposal, decision, reopening — who, when, what.
+
+    ``data`` keeps what the step recorded (ratings, scores, conditions, manifestations) and
+    ``warnings`` the order warnings shown when it was taken.
+    """
 
     SCOPE_PATH = "review__org_path"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
-    step = models.CharField(max_length=10, choices=ReviewStep.choices)
-    level = models.CharField(max_length=6, choices=Level.choices, blank=True)
-    derived_level = models.CharField(max_length=6, choices=Level.choices, blank=True)
-    override_reason = models.TextField(blank=True)
-    note = models.TextField(blank=True)
+    step = models.CharField(_("bước"), max_length=10, choices=ReviewStep.choices)
+    level = models.CharField(_("mức"), max_length=6, choices=Level.choices, blank=True)
+    derived_level = models.CharField(
+        _("mức theo quy tắc"), max_length=6, choices=Level.choices, blank=True
+    )
+    override_reason = models.TextField(_("lý do chọn mức khác"), blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -349,6 +562,7 @@ class ReviewEvent(models.Model):
         verbose_name = _("diễn biến đánh giá")
         verbose_name_plural = _("diễn biến đánh giá")
         ordering = ["at", "id"]
+        indexes = [models.Index(fields=["review", "at"], name="reviewevent_review_at")]
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} {self.level}"

@@ -1,34 +1,49 @@
 """The rotation planner's core (luân phiên dự sinh hoạt chi bộ): the problem, a greedy baseline,
-the CP-SAT model and the infeasibility diagnosis. No Django here: ``services`` builds a
-``Problem`` from rows, ``bench/bench_rotation.py`` builds one synthetically.
+an exact relaxation that proves a lower bound, the CP-SAT model and the infeasibility diagnosis.
+No Django here: ``services`` builds a ``Problem`` from rows, ``bench/bench_rotation.py`` builds
+one synthetically.
 
-The model
----------
+The plan (CP-SAT)
+-----------------
 x[l, s] ∈ {0, 1}: leader l attends slot s (one scheduled meeting of one cell), created only for
 *eligible* pairs: not on a public holiday, not on one of the leader's unavailable dates, inside the
 leader's seat, not the leader's own cell, and not at a cell the leader visited fewer than M months
-before the period (history).
+before the period (history from earlier plans and recorded attendances).
 
 Hard rules (each a family that the diagnosis can relax):
-  per_day       Σ_{s on day d} x[l, s] ≤ 1                   one meeting a day per leader
-  per_month     Σ_{s in month m} x[l, s] ≤ K                 at most K attendances a month
-  min_months    Σ_{s of cell c in months w..w+M−1} x[l, s] ≤ 1   not twice at a cell within M months
-  capacity      Σ_l x[l, s] ≤ max_leaders_per_meeting        one upper-level leader per meeting
-  coverage      Σ_{l, s of c} x[l, s] ≥ 1 for priority cells  each priority cell visited in the period
-  pins          x[l, s] = 1 for pinned pairs
-  calendar      (eligibility above; relaxing it admits holidays and unavailable dates)
+  per_day     Σ_{s on day d} x[l, s] ≤ 1                        one meeting a day per leader
+  per_month   Σ_{s in month m} x[l, s] ≤ K                      at most K attendances a month
+  min_months  Σ_{s of cell c, months w..w+M−1} x[l, s] ≤ 1      not twice at a cell within M months
+  capacity    Σ_l x[l, s] ≤ C                                   leaders per meeting (default 1)
+  coverage    Σ_{l, s of c} x[l, s] ≥ 1 for each priority cell  every priority cell visited
+  pins        x[l, s] = 1 for the office's pinned pairs
+  calendar    the eligibility above (relaxing it admits holidays and unavailable dates)
 
-Objective, lexicographic through weights derived from the bounds of each tier:
-  1. W_under  · Σ under_l,  under_l ≥ required_l − load_l   (regulatory minimum + quota shortfall)
-  2. W_change · Σ changes from the previous plan            (re-planning after pins: minimal change)
-  3. W_max    · max_l (load_l − shortfall_l)                 (the most-loaded leader carries least)
-  4. balance_weight · Σ |load_l − target_l|  −  Σ weight_c · covered_c (non-priority cells)
-with target_l = max(fair share, required_l), fair share = ⌊priority cells / leaders⌋.
+Objective, lexicographic through weights derived from the range of each lower tier:
+  1. W_under  · Σ_l max(0, required_l − load_l)     required = regulatory minimum + shortfall
+  2. W_change · (removed + added vs. the previous plan; pins excluded)   minimal change on re-plan
+  3. W_max    · max_l (load_l − shortfall_l)        the most-loaded leader carries the fewest
+  4. balance_weight · Σ_l |load_l − target_l| − Σ_{non-priority c visited} weight_c
+with target_l = max(fair share, required_l) and fair share = ⌊priority cells / leaders⌋.
+
+The proof (bound)
+-----------------
+Projecting a plan onto y[l, c] = number of visits of leader l to cell c loses only the calendar
+detail, and every tier above depends on y alone (changes only get smaller). With per-pair caps
+(visits that fit the M-month rule), per-leader caps (Σ_month min(K, free meeting days)) and
+per-cell caps, the projected problem is a min-cost flow with convex costs once the max tier is
+fixed to r: source → leader (one arc per unit, marginal tier costs) → cell → sink. Enumerating r
+gives the relaxation's exact optimum in milliseconds: a valid lower bound on every plan. CP-SAT
+then schedules dated visits on the relaxation's leader–cell pairs (plus the greedy's), with the
+bound as a redundant constraint; when it reaches the bound the plan is proven optimal. Otherwise
+the neighbourhood widens (more leaders per cell, then every eligible pair) until the time limit.
+At 60 leaders × 300 cells × 6 months the full slot model has ~95,000 Booleans and CP-SAT's
+presolve alone exceeds 30 s on two cores; the neighbourhoods hold a few thousand.
 """
 
 from __future__ import annotations
 
-import math
+import random
 import threading
 import time
 from collections import defaultdict
@@ -36,10 +51,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
-FAMILIES = ("coverage", "per_month", "min_months", "per_day", "capacity", "pins", "calendar")
-DIAGNOSIS_ORDER = ("coverage", "pins", "per_month", "min_months", "capacity", "per_day", "calendar")
+FAMILIES = ("coverage", "pins", "per_month", "min_months", "capacity", "per_day", "calendar")
 
 
 def month_index(day: date) -> int:
@@ -87,6 +103,9 @@ class Slot:
     day: date
 
 
+Pair = tuple[int, int]  # (leader key, slot key)
+
+
 @dataclass
 class Problem:
     leaders: list[Leader]
@@ -94,19 +113,22 @@ class Problem:
     slots: list[Slot]
     rules: Rules = field(default_factory=Rules)
     holidays: dict[date, str] = field(default_factory=dict)
-    pins: set[tuple[int, int]] = field(default_factory=set)  # (leader key, slot key)
-    previous: set[tuple[int, int]] = field(default_factory=set)
+    pins: set[Pair] = field(default_factory=set)
+    previous: set[Pair] = field(default_factory=set)
 
     def __post_init__(self):
         self.leader_by = {leader.key: leader for leader in self.leaders}
         self.cell_by = {cell.key: cell for cell in self.cells}
-        self.slot_by = {slot.key: slot for slot in self.slots}
+        self.slot_by = {slot.key: slot for slot in self.slots if slot.cell in self.cell_by}
+        self.pins = {p for p in self.pins if p[0] in self.leader_by and p[1] in self.slot_by}
+        self.previous = {
+            p for p in self.previous if p[0] in self.leader_by and p[1] in self.slot_by
+        }
         self.priority_cells = [c.key for c in self.cells if c.priority]
-        months = sorted({month_index(s.day) for s in self.slots})
-        self.months = months
-        n_leaders = max(1, len(self.leaders))
+        self.months = sorted({month_index(s.day) for s in self.slot_by.values()})
         demand = len(self.priority_cells) if self.rules.cover_priority else 0
-        self.fair_share = max(self.rules.min_per_leader, demand // n_leaders)
+        self.fair_share = max(self.rules.min_per_leader, demand // max(1, len(self.leaders)))
+        self._pairs: dict[frozenset, list[Pair]] = {}
 
     def required(self, leader: Leader) -> int:
         return self.rules.min_per_leader + leader.shortfall
@@ -116,6 +138,18 @@ class Problem:
 
     def capacity(self, leader: Leader) -> int:
         return self.rules.max_per_month * max(1, len(self.months))
+
+    def pairs(self, relax: Iterable[str] = ()) -> list[Pair]:
+        """Eligible (leader, slot) pairs, cached per relaxation."""
+        key = frozenset(relax) & {"calendar", "min_months"}
+        if key not in self._pairs:
+            self._pairs[key] = [
+                (leader.key, slot.key)
+                for leader in self.leaders
+                for slot in self.slot_by.values()
+                if ineligibility(self, leader, slot, key) is None
+            ]
+        return self._pairs[key]
 
 
 # --- eligibility ------------------------------------------------------------------------------
@@ -131,32 +165,24 @@ def ineligibility(
             return "calendar", f"ngày {day:%d/%m/%Y} là ngày lễ ({problem.holidays[day]})"
         for start, end, reason in leader.unavailable:
             if start <= day <= end:
-                why = f": {reason}" if reason else ""
+                why = f" ({reason})" if reason else ""
                 return "calendar", f"đồng chí vắng từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}{why}"
-        if leader.seat_from and day < leader.seat_from or leader.seat_to and day > leader.seat_to:
+        if (leader.seat_from and day < leader.seat_from) or (
+            leader.seat_to and day > leader.seat_to
+        ):
             return "calendar", f"ngày {day:%d/%m/%Y} đồng chí không giữ chức vụ cấp ủy"
-    if leader.home_cell == slot.cell:
-        return "calendar", "đây là chi bộ nơi đồng chí sinh hoạt"
+        if leader.home_cell == slot.cell:
+            return "calendar", "đây là chi bộ nơi đồng chí đang sinh hoạt"
+    gap = problem.rules.min_months_between
     last = leader.last_visit.get(slot.cell)
-    months = problem.rules.min_months_between
-    if "min_months" not in relax and last is not None and month_index(day) - last < months:
+    if "min_months" not in relax and last is not None and month_index(day) - last < gap:
         return "min_months", (
-            f"đồng chí đã dự chi bộ này tháng {month_label(last)}, chưa đủ {months} tháng"
+            f"đồng chí đã dự chi bộ này tháng {month_label(last)}, chưa đủ {gap} tháng"
         )
     return None
 
 
-def eligible_pairs(problem: Problem, relax: Iterable[str] = ()) -> list[tuple[int, int]]:
-    relax = set(relax)
-    pairs = []
-    for leader in problem.leaders:
-        for slot in problem.slots:
-            if ineligibility(problem, leader, slot, relax) is None:
-                pairs.append((leader.key, slot.key))
-    return pairs
-
-
-# --- evaluation (greedy, checks and reports share it) --------------------------------------
+# --- evaluation (greedy, checks, reports and explanations share it) ------------------------
 
 
 @dataclass
@@ -192,29 +218,28 @@ class Weights:
 def weights_for(problem: Problem) -> Weights:
     """Tier weights such that one unit of a tier outweighs every lower tier's whole range."""
     rules = problem.rules
-    caps = {leader.key: problem.capacity(leader) for leader in problem.leaders}
+    caps = [problem.capacity(leader) for leader in problem.leaders] or [0]
     dev_range = sum(
-        max(problem.target(leader), caps[leader.key] - problem.target(leader))
-        for leader in problem.leaders
+        max(problem.target(lv), problem.capacity(lv) - problem.target(lv))
+        for lv in problem.leaders
     )
-    bonus_range = sum(
-        c.weight for c in problem.cells if not (c.priority and rules.cover_priority)
-    )
+    bonus_range = sum(c.weight for c in problem.cells if not _forced(problem, c))
     tier4 = rules.balance_weight * dev_range + bonus_range
     w_max = tier4 + 1
-    max_range = max(caps.values(), default=0) + max(
-        (leader.shortfall for leader in problem.leaders), default=0
-    )
-    tier3 = w_max * max_range + tier4
+    shortfalls = [lv.shortfall for lv in problem.leaders] or [0]
+    tier3 = w_max * (max(caps) + max(shortfalls)) + tier4
     w_change = tier3 + 1 if problem.previous else 0
-    change_range = len(problem.previous) + sum(caps.values())
-    tier2 = w_change * change_range + tier3
+    tier2 = w_change * (len(problem.previous) + sum(caps)) + tier3
     return Weights(
         under=tier2 + 1, change=w_change, max_load=w_max, deviation=rules.balance_weight
     )
 
 
-def evaluate(problem: Problem, assignments: Iterable[tuple[int, int]]) -> Breakdown:
+def _forced(problem: Problem, cell: Cell) -> bool:
+    return cell.priority and problem.rules.cover_priority
+
+
+def evaluate(problem: Problem, assignments: Iterable[Pair]) -> Breakdown:
     assignments = set(assignments)
     loads = dict.fromkeys(problem.leader_by, 0)
     covered = set()
@@ -224,16 +249,12 @@ def evaluate(problem: Problem, assignments: Iterable[tuple[int, int]]) -> Breakd
     under = sum(max(0, problem.required(lv) - loads[lv.key]) for lv in problem.leaders)
     deviation = sum(abs(loads[lv.key] - problem.target(lv)) for lv in problem.leaders)
     max_load = max((loads[lv.key] - lv.shortfall for lv in problem.leaders), default=0)
-    bonus = sum(
-        c.weight
-        for c in problem.cells
-        if c.key in covered and not (c.priority and problem.rules.cover_priority)
-    )
+    bonus = sum(c.weight for c in problem.cells if c.key in covered and not _forced(problem, c))
     changes = 0
     if problem.previous:
-        changes = len(problem.previous - assignments) + len(
-            assignments - problem.previous - problem.pins
-        )
+        removed = problem.previous - assignments
+        added = assignments - problem.previous - problem.pins
+        changes = len(removed) + len(added)
     uncovered = sum(1 for key in problem.priority_cells if key not in covered)
     return Breakdown(under, changes, max_load, deviation, bonus, uncovered, loads)
 
@@ -249,10 +270,10 @@ def objective_of(problem: Problem, breakdown: Breakdown, weights: Weights | None
     )
 
 
-def violations(problem: Problem, assignments: Iterable[tuple[int, int]]) -> list[str]:
-    """Every hard rule the assignments break (used by tests and as a guard before saving)."""
+def violations(problem: Problem, assignments: Iterable[Pair]) -> list[str]:
+    """Every hard rule the assignments break (tests use it; services check before saving)."""
     rules = problem.rules
-    problems: list[str] = []
+    found: list[str] = []
     assignments = sorted(set(assignments))
     per_day: dict[tuple[int, date], int] = defaultdict(int)
     per_month: dict[tuple[int, int], int] = defaultdict(int)
@@ -261,24 +282,25 @@ def violations(problem: Problem, assignments: Iterable[tuple[int, int]]) -> list
     for leader_key, slot_key in assignments:
         leader, slot = problem.leader_by[leader_key], problem.slot_by[slot_key]
         if (why := ineligibility(problem, leader, slot)) is not None:
-            problems.append(f"{leader.name} @ {slot.day}: {why[1]}")
+            found.append(f"{why[0]}: {leader.name} {slot.day:%d/%m/%Y}: {why[1]}")
         per_day[leader_key, slot.day] += 1
         per_month[leader_key, month_index(slot.day)] += 1
         per_slot[slot_key] += 1
         visits[leader_key, slot.cell].append(month_index(slot.day))
-    problems += [f"per_day {k}" for k, n in per_day.items() if n > 1]
-    problems += [f"per_month {k}" for k, n in per_month.items() if n > rules.max_per_month]
-    problems += [f"capacity {k}" for k, n in per_slot.items() if n > rules.max_leaders_per_meeting]
+    found += [f"per_day: {k}" for k, n in per_day.items() if n > 1]
+    found += [f"per_month: {k}" for k, n in per_month.items() if n > rules.max_per_month]
+    found += [
+        f"capacity: {k}" for k, n in per_slot.items() if n > rules.max_leaders_per_meeting
+    ]
     for key, months in visits.items():
         months.sort()
         if any(b - a < rules.min_months_between for a, b in zip(months, months[1:], strict=False)):
-            problems.append(f"min_months {key}")
+            found.append(f"min_months: {key}")
     if rules.cover_priority:
         covered = {problem.slot_by[s].cell for _, s in assignments}
-        problems += [f"coverage {c}" for c in problem.priority_cells if c not in covered]
-    missing = problem.pins - set(assignments)
-    problems += [f"pin {p}" for p in sorted(missing)]
-    return problems
+        found += [f"coverage: {c}" for c in problem.priority_cells if c not in covered]
+    found += [f"pins: {p}" for p in sorted(problem.pins - set(assignments))]
+    return found
 
 
 # --- greedy baseline ----------------------------------------------------------------------
@@ -288,9 +310,8 @@ class _State:
     """Running counters that let the greedy test one more assignment in O(1)."""
 
     def __init__(self, problem: Problem):
-        self.problem = problem
         self.rules = problem.rules
-        self.chosen: set[tuple[int, int]] = set()
+        self.chosen: set[Pair] = set()
         self.load: dict[int, int] = dict.fromkeys(problem.leader_by, 0)
         self.day: set[tuple[int, date]] = set()
         self.month: dict[tuple[int, int], int] = defaultdict(int)
@@ -319,49 +340,43 @@ class _State:
         self.covered.add(slot.cell)
 
 
-def greedy(problem: Problem) -> set[tuple[int, int]]:
-    """Pins first; then each priority cell, hardest first, to the least-loaded leader who fits;
-    then leaders below their required count take the heaviest cells still open to them."""
+def greedy(problem: Problem) -> set[Pair]:
+    """The baseline a person would produce: pins first; then each priority cell, hardest first,
+    to the least-loaded leader who fits; then leaders below their required count take the
+    heaviest cells still open to them."""
     state = _State(problem)
     by_cell: dict[int, list[tuple[int, Slot]]] = defaultdict(list)
     by_leader: dict[int, list[Slot]] = defaultdict(list)
-    for leader_key, slot_key in eligible_pairs(problem):
+    for leader_key, slot_key in problem.pairs():
         slot = problem.slot_by[slot_key]
         by_cell[slot.cell].append((leader_key, slot))
         by_leader[leader_key].append(slot)
     for leader_key, slot_key in sorted(problem.pins):
-        if slot_key in problem.slot_by and leader_key in problem.leader_by:
-            state.add(leader_key, problem.slot_by[slot_key])
-    leaders = problem.leader_by
-
-    def pressure(leader_key: int) -> tuple:
-        leader = leaders[leader_key]
-        return (state.load[leader_key] - leader.shortfall, state.load[leader_key], leader_key)
+        state.add(leader_key, problem.slot_by[slot_key])
+    shortfall = {lv.key: lv.shortfall for lv in problem.leaders}
 
     if problem.rules.cover_priority:
         order = sorted(
-            problem.priority_cells,
-            key=lambda c: (len(by_cell[c]), -problem.cell_by[c].weight, c),
+            problem.priority_cells, key=lambda c: (len(by_cell[c]), -problem.cell_by[c].weight, c)
         )
         for cell_key in order:
             if cell_key in state.covered:
                 continue
-            options = [(lk, s) for lk, s in by_cell[cell_key] if state.fits(lk, s)]
-            if not options:
-                continue
-            # Prefer the previous plan's choice when re-planning, then the least-loaded leader,
-            # then the slot in the emptiest month for that leader.
-            leader_key, slot = min(
-                options,
-                key=lambda o: (
-                    (o[0], o[1].key) not in problem.previous,
-                    pressure(o[0]),
-                    state.month[o[0], month_index(o[1].day)],
-                    o[1].day,
-                ),
-            )
-            state.add(leader_key, slot)
-    for leader in sorted(problem.leaders, key=lambda lv: -problem.required(lv)):
+            best, best_key = None, None
+            for leader_key, slot in by_cell[cell_key]:
+                key = (
+                    (leader_key, slot.key) not in problem.previous,
+                    state.load[leader_key] - shortfall[leader_key],
+                    state.load[leader_key],
+                    state.month[leader_key, month_index(slot.day)],
+                    slot.day,
+                    leader_key,
+                )
+                if (best_key is None or key < best_key) and state.fits(leader_key, slot):
+                    best, best_key = (leader_key, slot), key
+            if best is not None:
+                state.add(*best)
+    for leader in sorted(problem.leaders, key=lambda lv: (-problem.required(lv), lv.key)):
         need = problem.required(leader) - state.load[leader.key]
         if need <= 0:
             continue
@@ -383,19 +398,243 @@ def greedy(problem: Problem) -> set[tuple[int, int]]:
     return state.chosen
 
 
+# --- the exact relaxation (min-cost flow): a proven lower bound -------------------------------
+
+
+@dataclass
+class Relaxation:
+    feasible: bool  # False: no plan exists at all (coverage or pins cannot be met)
+    bound: int | None  # a lower bound on every plan's objective
+    allocation: dict[tuple[int, int], int]  # (leader, cell) → visits in the relaxation's optimum
+    max_covered: int  # priority cells the relaxation can cover at most
+    uncovered: list[int]  # priority cells it leaves out when it cannot cover them all
+    pins_ok: bool = True
+
+
+def _max_visits(problem: Problem, slots: list[Slot]) -> int:
+    """Most visits one leader can make to one cell: distinct days, M months apart."""
+    gap = problem.rules.min_months_between
+    if gap <= 0:
+        return len({s.day for s in slots})
+    count, last = 0, None
+    for mi in sorted({month_index(s.day) for s in slots}):
+        if last is None or mi - last >= gap:
+            count, last = count + 1, mi
+    return count
+
+
+def _segments(costs: list[int]) -> list[tuple[int, int]]:
+    """Consecutive equal unit costs merged into (capacity, cost) arcs."""
+    merged: list[list[int]] = []
+    for cost in costs:
+        if merged and merged[-1][1] == cost:
+            merged[-1][0] += 1
+        else:
+            merged.append([1, cost])
+    return [(cap, cost) for cap, cost in merged]
+
+
+def relaxation(problem: Problem) -> Relaxation:
+    """Solve the leader–cell projection exactly (see the module docstring).
+
+    Tiers 1–2 (under, changes) and coverage do not depend on the cap r of the max tier except
+    through feasibility, so the optimum uses the smallest r at which the uncapped flow's tier-1
+    and tier-2 values are still reached (binary search); tier 4 is then the flow's own optimum.
+    """
+    rules = problem.rules
+    weights = weights_for(problem)
+    pairs = problem.pairs()
+    slots_of: dict[tuple[int, int], list[Slot]] = defaultdict(list)
+    days: dict[tuple[int, int], set[date]] = defaultdict(set)
+    usable: dict[int, set[int]] = defaultdict(set)
+    for leader_key, slot_key in pairs:
+        slot = problem.slot_by[slot_key]
+        slots_of[leader_key, slot.cell].append(slot)
+        days[leader_key, month_index(slot.day)].add(slot.day)
+        usable[slot.cell].add(slot_key)
+    pinned: dict[tuple[int, int], int] = defaultdict(int)
+    pinned_kept: dict[tuple[int, int], int] = defaultdict(int)
+    for leader_key, slot_key in problem.pins:
+        cell = problem.slot_by[slot_key].cell
+        pinned[leader_key, cell] += 1
+        pinned_kept[leader_key, cell] += (leader_key, slot_key) in problem.previous
+        usable[cell].add(slot_key)
+    prev: dict[tuple[int, int], int] = defaultdict(int)
+    for leader_key, slot_key in problem.previous:
+        prev[leader_key, problem.slot_by[slot_key].cell] += 1
+    cap_of: dict[int, int] = defaultdict(int)
+    for (leader_key, _), ds in days.items():
+        cap_of[leader_key] += min(rules.max_per_month, len(ds))
+    pinned_per_leader: dict[int, int] = defaultdict(int)
+    for (leader_key, _), n in pinned.items():
+        pinned_per_leader[leader_key] += n
+    for leader_key, n in pinned_per_leader.items():
+        cap_of[leader_key] = max(cap_of[leader_key], n)
+    pair_cap = {key: _max_visits(problem, slots) for key, slots in slots_of.items()}
+    for key, n in pinned.items():
+        pair_cap[key] = max(pair_cap.get(key, 0), n)
+    pair_cap = {key: cap for key, cap in pair_cap.items() if cap > 0}
+
+    # Coverage and pins are hard: their reward beats every other cost together.
+    span = (
+        weights.under * sum(problem.required(lv) for lv in problem.leaders)
+        + weights.change * (len(problem.previous) + sum(cap_of.values()))
+        + weights.max_load * (max(cap_of.values(), default=0) + 1)
+        + weights.deviation
+        * sum(max(problem.target(lv), cap_of[lv.key]) for lv in problem.leaders)
+        + sum(c.weight for c in problem.cells)
+        + 1
+    )
+    hard = 2 * span + 1
+    forced_cells = [c.key for c in problem.cells if _forced(problem, c)]
+    total_cap = sum(cap_of.values())
+    source, sink = 0, 1
+    leader_node = {lv.key: 2 + i for i, lv in enumerate(problem.leaders)}
+    cell_node = {c.key: 2 + len(leader_node) + i for i, c in enumerate(problem.cells)}
+
+    # The arcs that do not depend on r: leader → cell (per unit cost segment) and cell → sink.
+    tails, heads, caps, costs, arc_pair = [], [], [], [], []
+    for key, cap in pair_cap.items():
+        n_pin, n_kept = pinned.get(key, 0), pinned_kept.get(key, 0)
+        n_prev_free = prev.get(key, 0) - n_kept
+        units = []
+        for k in range(1, cap + 1):
+            if k <= n_pin:
+                units.append(-hard - (weights.change if k <= n_kept else 0))
+            elif k <= n_pin + n_prev_free:
+                units.append(-weights.change)
+            else:
+                units.append(weights.change)
+        for seg_cap, cost in _segments(units):
+            tails.append(leader_node[key[0]])
+            heads.append(cell_node[key[1]])
+            caps.append(seg_cap)
+            costs.append(cost)
+            arc_pair.append(key)
+    fixed_arcs = len(tails)
+    for cell in problem.cells:
+        room = len(usable[cell.key]) * rules.max_leaders_per_meeting
+        if room <= 0:
+            continue
+        first = -hard if _forced(problem, cell) else -weights.coverage * cell.weight
+        tails.append(cell_node[cell.key])
+        heads.append(sink)
+        caps.append(1)
+        costs.append(first)
+        if room > 1:
+            tails.append(cell_node[cell.key])
+            heads.append(sink)
+            caps.append(room - 1)
+            costs.append(0)
+    tails.append(source)
+    heads.append(sink)
+    caps.append(total_cap + 1)
+    costs.append(0)
+    base = (np.array(tails), np.array(heads), np.array(caps), np.array(costs))
+
+    def flow_for(r: int | None):
+        smcf = min_cost_flow.SimpleMinCostFlow()
+        smcf.add_arcs_with_capacity_and_unit_cost(*base)
+        lt, lh, lc, lcost = [], [], [], []
+        for lv in problem.leaders:
+            cap = cap_of[lv.key] if r is None else min(cap_of[lv.key], r + lv.shortfall)
+            if cap <= 0:
+                continue
+            required, target = problem.required(lv), problem.target(lv)
+            units = [
+                (-weights.under if k <= required else 0)
+                + (-weights.deviation if k <= target else weights.deviation)
+                for k in range(1, cap + 1)
+            ]
+            for seg_cap, cost in _segments(units):
+                lt.append(source)
+                lh.append(leader_node[lv.key])
+                lc.append(seg_cap)
+                lcost.append(cost)
+        if lt:
+            smcf.add_arcs_with_capacity_and_unit_cost(
+                np.array(lt), np.array(lh), np.array(lc), np.array(lcost)
+            )
+        smcf.set_node_supply(source, total_cap + 1)
+        smcf.set_node_supply(sink, -(total_cap + 1))
+        if smcf.solve() != smcf.OPTIMAL:
+            return None
+        flows = smcf.flows(np.arange(fixed_arcs))
+        allocation: dict[tuple[int, int], int] = defaultdict(int)
+        for key, n in zip(arc_pair, flows.tolist(), strict=True):
+            if n:
+                allocation[key] += n
+        return smcf.optimal_cost(), dict(allocation)
+
+    def judge(result):
+        """(feasible, tier-1/2 cost, max tier, allocation, uncovered)."""
+        cost, allocation = result
+        covered = {c for (_, c) in allocation}
+        missing = [c for c in forced_cells if c not in covered]
+        pins_ok = all(allocation.get(k, 0) >= n for k, n in pinned.items())
+        loads: dict[int, int] = defaultdict(int)
+        changes = 0
+        for key, n in allocation.items():
+            loads[key[0]] += n
+        for key in set(allocation) | set(prev):
+            n, p = allocation.get(key, 0), prev.get(key, 0)
+            free_pins = pinned.get(key, 0) - pinned_kept.get(key, 0)
+            changes += max(0, p - n) + max(0, n - p - free_pins)
+        under = sum(max(0, problem.required(lv) - loads[lv.key]) for lv in problem.leaders)
+        top = max((loads[lv.key] - lv.shortfall for lv in problem.leaders), default=0)
+        upper = weights.under * under + weights.change * changes
+        return not missing and pins_ok, upper, top, allocation, missing, pins_ok
+
+    unlimited = flow_for(None)
+    if unlimited is None:
+        return Relaxation(False, None, {}, 0, list(forced_cells), False)
+    ok, best_upper, top, allocation, missing, pins_ok = judge(unlimited)
+    if not ok:
+        covered = len(forced_cells) - len(missing)
+        return Relaxation(False, None, allocation, covered, missing, pins_ok)
+
+    low = -max((lv.shortfall for lv in problem.leaders), default=0) - 1  # infeasible or worse
+    high = top  # reaches the uncapped tiers 1–2
+    best = unlimited
+    while high - low > 1:
+        mid = (low + high) // 2
+        result = flow_for(mid)
+        good = False
+        if result is not None:
+            ok, upper, _, _, _, _ = judge(result)
+            good = ok and upper <= best_upper
+        if good:
+            high, best = mid, result
+        else:
+            low = mid
+    if high != top:
+        best = flow_for(high)
+    cost, allocation = best
+    _, _, actual, _, _, _ = judge(best)
+    constant = (
+        weights.under * sum(problem.required(lv) for lv in problem.leaders)
+        + weights.deviation * sum(problem.target(lv) for lv in problem.leaders)
+        + weights.change * len(problem.previous)
+        + hard * (len(forced_cells) + sum(pinned.values()))
+    )
+    value = cost + constant + weights.max_load * actual
+    return Relaxation(True, value, allocation, len(forced_cells), [])
+
+
 # --- the CP-SAT model ---------------------------------------------------------------------
 
 
 @dataclass
 class Built:
     model: cp_model.CpModel
-    x: dict[tuple[int, int], cp_model.IntVar]
+    x: dict[Pair, cp_model.IntVar]
     weights: Weights
-    coverage_slack: dict[int, cp_model.IntVar]
+    coverage_hits: dict[int, cp_model.IntVar]
+    objective: object = None
 
 
 def _windows(months: list[int], gap: int) -> list[tuple[int, int]]:
-    """Month windows [w, w + gap − 1] that can hold two visits, none inside another."""
+    """Month windows [w, w + gap − 1] that can hold two visits."""
     if gap <= 0 or not months:
         return []
     first, last = months[0], months[-1]
@@ -407,27 +646,32 @@ def _windows(months: list[int], gap: int) -> list[tuple[int, int]]:
 def build(
     problem: Problem,
     *,
+    candidates: set[Pair] | None = None,
     relax: Iterable[str] = (),
     soft_coverage: bool = False,
+    lower_bound: int | None = None,
 ) -> Built:
-    """The CP-SAT model; ``relax`` drops rule families, ``soft_coverage`` maximises coverage."""
+    """The CP-SAT model over ``candidates`` (default: every eligible pair).
+
+    ``relax`` drops rule families (diagnosis); ``soft_coverage`` maximises the number of
+    priority cells covered instead; ``lower_bound`` (proven elsewhere) is added as a redundant
+    constraint so that CP-SAT can stop as soon as a plan reaches it.
+    """
     relax = set(relax)
     rules = problem.rules
     model = cp_model.CpModel()
     weights = weights_for(problem)
-    x: dict[tuple[int, int], cp_model.IntVar] = {}
-    pins = {p for p in problem.pins if p[0] in problem.leader_by and p[1] in problem.slot_by}
-    pairs = set(eligible_pairs(problem, relax))
-    if "pins" not in relax:
-        pairs |= pins  # an ineligible pin makes the model infeasible: the diagnosis names it
-    for pair in sorted(pairs):
-        x[pair] = model.new_bool_var(f"x_{pair[0]}_{pair[1]}")
-    if "pins" not in relax:
-        for pair in pins:
-            leader, slot = problem.leader_by[pair[0]], problem.slot_by[pair[1]]
-            if ineligibility(problem, leader, slot, relax) is not None:
-                model.add_bool_or([])  # contradiction: the pin itself breaks a rule
-            model.add(x[pair] == 1)
+    pairs = set(problem.pairs(relax))
+    if candidates is not None:
+        pairs &= candidates
+    pins = problem.pins if "pins" not in relax else set()
+    pairs |= pins  # an ineligible pin makes the model infeasible; the diagnosis names it
+    x = {pair: model.new_bool_var(f"x_{pair[0]}_{pair[1]}") for pair in sorted(pairs)}
+    eligible_now = set(problem.pairs(relax))
+    for pair in pins:
+        if pair not in eligible_now:
+            model.add_bool_or([])  # the pin itself breaks a rule: contradiction
+        model.add(x[pair] == 1)
 
     by_leader_day: dict[tuple[int, date], list] = defaultdict(list)
     by_leader_month: dict[tuple[int, int], list] = defaultdict(list)
@@ -452,58 +696,59 @@ def build(
     if "per_month" not in relax:
         for group in by_leader_month.values():
             if len(group) > rules.max_per_month:
-                model.add(sum(group) <= rules.max_per_month)
+                model.add(cp_model.LinearExpr.sum(group) <= rules.max_per_month)
     if "capacity" not in relax:
+        cap = rules.max_leaders_per_meeting
         for group in by_slot.values():
-            if len(group) > rules.max_leaders_per_meeting:
-                if rules.max_leaders_per_meeting == 1:
+            if len(group) > cap:
+                if cap == 1:
                     model.add_at_most_one(group)
                 else:
-                    model.add(sum(group) <= rules.max_leaders_per_meeting)
+                    model.add(cp_model.LinearExpr.sum(group) <= cap)
     if "min_months" not in relax and rules.min_months_between > 0:
         for items in by_leader_cell.values():
             if len(items) < 2:
                 continue
-            months = sorted({mi for mi, _ in items})
             seen: set[tuple] = set()
+            months = sorted({mi for mi, _ in items})
             for lo, hi in _windows(months, rules.min_months_between):
-                group = tuple(var for mi, var in items if lo <= mi <= hi)
+                group = [var for mi, var in items if lo <= mi <= hi]
                 ids = tuple(v.index for v in group)
                 if len(group) > 1 and ids not in seen:
                     seen.add(ids)
                     model.add_at_most_one(group)
 
-    coverage_slack: dict[int, cp_model.IntVar] = {}
+    hits: dict[int, cp_model.IntVar] = {}
     covered_terms = []
     for cell in problem.cells:
         visits = by_cell.get(cell.key, [])
-        if cell.priority and rules.cover_priority and "coverage" not in relax:
+        if _forced(problem, cell) and "coverage" not in relax:
             if soft_coverage:
                 hit = model.new_bool_var(f"cov_{cell.key}")
-                if visits:
-                    model.add(sum(visits) >= hit)
-                else:
-                    model.add(hit == 0)
-                coverage_slack[cell.key] = hit
+                model.add(cp_model.LinearExpr.sum(visits) >= hit) if visits else model.add(
+                    hit == 0
+                )
+                hits[cell.key] = hit
+            elif visits:
+                model.add_bool_or(visits)
             else:
-                model.add(sum(visits) >= 1) if visits else model.add_bool_or([])
+                model.add_bool_or([])
         elif visits:
             hit = model.new_bool_var(f"cov_{cell.key}")
-            model.add(sum(visits) >= hit)
-            covered_terms.append(cell.weight * hit)
+            model.add(cp_model.LinearExpr.sum(visits) >= hit)
+            covered_terms.append((cell.weight, hit))
 
     if soft_coverage:
-        model.maximize(sum(coverage_slack.values()))
-        return Built(model, x, weights, coverage_slack)
+        model.maximize(cp_model.LinearExpr.sum(list(hits.values())))
+        return Built(model, x, weights, hits)
 
     cap = max((problem.capacity(lv) for lv in problem.leaders), default=0)
-    loads, terms = {}, []
-    max_load = model.new_int_var(-cap, cap + 1000, "max_load")
+    shortfall_max = max((lv.shortfall for lv in problem.leaders), default=0)
+    max_load = model.new_int_var(-shortfall_max, cap, "max_load")
     under_terms, dev_terms = [], []
     for leader in problem.leaders:
         load = model.new_int_var(0, cap, f"load_{leader.key}")
-        model.add(load == sum(by_leader.get(leader.key, [])))
-        loads[leader.key] = load
+        model.add(load == cp_model.LinearExpr.sum(by_leader.get(leader.key, [])))
         model.add(max_load >= load - leader.shortfall)
         required = problem.required(leader)
         if required > 0:
@@ -515,17 +760,25 @@ def build(
         model.add(dev >= load - target)
         model.add(dev >= target - load)
         dev_terms.append(dev)
-    terms.append(weights.under * sum(under_terms))
+    objective = weights.under * cp_model.LinearExpr.sum(under_terms)
     if problem.previous:
         kept = [x[p] for p in problem.previous if p in x]
-        removed = len(problem.previous) - sum(kept)
-        added = sum(var for p, var in x.items() if p not in problem.previous and p not in pins)
-        terms.append(weights.change * (removed + added))
-    terms.append(weights.max_load * max_load)
-    terms.append(weights.deviation * sum(dev_terms))
-    terms.append(-weights.coverage * sum(covered_terms))
-    model.minimize(sum(terms))
-    return Built(model, x, weights, coverage_slack)
+        added = [var for p, var in x.items() if p not in problem.previous and p not in pins]
+        objective += weights.change * (
+            len(problem.previous)
+            - cp_model.LinearExpr.sum(kept)
+            + cp_model.LinearExpr.sum(added)
+        )
+    objective += weights.max_load * max_load
+    objective += weights.deviation * cp_model.LinearExpr.sum(dev_terms)
+    if covered_terms:
+        objective -= weights.coverage * cp_model.LinearExpr.weighted_sum(
+            [hit for _, hit in covered_terms], [w for w, _ in covered_terms]
+        )
+    if lower_bound is not None:
+        model.add(objective >= lower_bound)
+    model.minimize(objective)
+    return Built(model, x, weights, hits, objective)
 
 
 # --- solving ------------------------------------------------------------------------------
@@ -533,18 +786,19 @@ def build(
 
 @dataclass
 class Result:
-    status: str  # OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN, MODEL_INVALID
-    assignments: set[tuple[int, int]]
+    status: str  # OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN
+    assignments: set[Pair]
     objective: int | None
     bound: int | None
     wall_time: float
-    greedy_assignments: set[tuple[int, int]]
-    greedy_objective: int
+    greedy_assignments: set[Pair]
+    greedy_objective: int | None
     greedy_breakdown: Breakdown
     breakdown: Breakdown | None
-    num_vars: int
-    num_constraints: int
-    first_solution_time: float | None
+    num_vars: int = 0
+    first_solution_time: float | None = None
+    relaxation_time: float = 0.0
+    stages: list[dict] = field(default_factory=list)
     diagnosis: list[str] = field(default_factory=list)
     culprits: list[str] = field(default_factory=list)
 
@@ -554,29 +808,33 @@ class Result:
 
     @property
     def gap(self) -> float | None:
-        """Relative gap between the plan found and the proven bound (0 when optimal)."""
+        """Relative distance between the plan found and the proven bound (0 when optimal)."""
         if self.objective is None or self.bound is None:
             return None
         if self.status == "OPTIMAL":
             return 0.0
-        return abs(self.objective - self.bound) / max(1, abs(self.objective))
+        return max(0, self.objective - self.bound) / max(1, abs(self.objective))
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    def __init__(self, started: float):
+    """Records the first and latest solutions; stops the search once a plan reaches the bound
+    proven by the relaxation (CP-SAT cannot see that bound through a restricted model)."""
+
+    def __init__(self, started: float, stop_at: int | None = None):
         super().__init__()
         self.started = started
-        self.solutions = 0
+        self.stop_at = stop_at
         self.first: float | None = None
         self.objective: float | None = None
         self.bound: float | None = None
 
     def on_solution_callback(self):
-        self.solutions += 1
         if self.first is None:
             self.first = time.perf_counter() - self.started
         self.objective = self.objective_value
         self.bound = self.best_objective_bound
+        if self.stop_at is not None and self.objective_value <= self.stop_at:
+            self.stop_search()
 
 
 ProgressFn = Callable[[float, float | None, float | None], None]
@@ -587,13 +845,13 @@ def _run(
     *,
     time_limit: float,
     workers: int,
-    on_progress: ProgressFn | None = None,
+    on_progress: Callable[[float | None, float | None], None] | None = None,
     watcher: _Watcher | None = None,
     poll: float = 0.5,
 ) -> tuple[cp_model.CpSolver, int]:
     """Solve in a thread so that the caller's thread can report progress (and own the DB)."""
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, float(time_limit))
+    solver.parameters.max_time_in_seconds = max(0.05, float(time_limit))
     solver.parameters.num_workers = workers
     outcome: dict = {}
 
@@ -601,17 +859,61 @@ def _run(
         outcome["status"] = solver.solve(model, watcher)
 
     thread = threading.Thread(target=work, name="cp-sat", daemon=True)
-    started = time.perf_counter()
     thread.start()
     while thread.is_alive():
         thread.join(poll)
         if on_progress is not None and thread.is_alive():
-            on_progress(
-                time.perf_counter() - started,
-                watcher.objective if watcher else None,
-                watcher.bound if watcher else None,
-            )
+            on_progress(watcher.objective if watcher else None, watcher.bound if watcher else None)
     return solver, outcome["status"]
+
+
+def _neighbourhood(
+    problem: Problem, cells_of: dict[int, set[int]], per_cell: int, seed: int
+) -> set[tuple[int, int]]:
+    """(leader, cell) pairs: those given plus ``per_cell`` random eligible leaders per cell."""
+    rng = random.Random(seed)
+    eligible: dict[int, set[int]] = defaultdict(set)
+    for leader_key, slot_key in problem.pairs():
+        eligible[problem.slot_by[slot_key].cell].add(leader_key)
+    chosen = set()
+    for cell_key, leaders in eligible.items():
+        pick = set(cells_of.get(cell_key, ()))
+        others = sorted(leaders - pick)
+        pick |= set(rng.sample(others, min(per_cell, len(others))))
+        chosen |= {(leader_key, cell_key) for leader_key in pick}
+    return chosen
+
+
+def _schedule(problem: Problem, allocation: dict[tuple[int, int], int]) -> set[Pair]:
+    """Give the relaxation's leader–cell visits dates, greedily (a hint for CP-SAT)."""
+    state = _State(problem)
+    for leader_key, slot_key in sorted(problem.pins):
+        state.add(leader_key, problem.slot_by[slot_key])
+    slots_of: dict[tuple[int, int], list[Slot]] = defaultdict(list)
+    for leader_key, slot_key in problem.pairs():
+        slot = problem.slot_by[slot_key]
+        slots_of[leader_key, slot.cell].append(slot)
+    pinned = defaultdict(int)
+    for leader_key, slot_key in problem.pins:
+        pinned[leader_key, problem.slot_by[slot_key].cell] += 1
+    for key in sorted(allocation, key=lambda k: (len(slots_of[k]), k)):
+        need = allocation[key] - pinned[key]
+        leader_key = key[0]
+        options = sorted(
+            slots_of[key],
+            key=lambda s: (
+                (leader_key, s.key) not in problem.previous,
+                state.month[leader_key, month_index(s.day)],
+                s.day,
+            ),
+        )
+        for slot in options:
+            if need <= 0:
+                break
+            if state.fits(leader_key, slot):
+                state.add(leader_key, slot)
+                need -= 1
+    return state.chosen
 
 
 def solve(
@@ -622,60 +924,132 @@ def solve(
     on_progress: ProgressFn | None = None,
     diagnose_infeasible: bool = True,
 ) -> Result:
-    """Greedy baseline, then CP-SAT hinted with it, always under ``time_limit`` seconds."""
+    """Greedy baseline, exact relaxation (bound), then CP-SAT on widening neighbourhoods,
+    always within ``time_limit`` seconds overall (the diagnosis of an impossible plan aside)."""
     started = time.perf_counter()
+    deadline = started + time_limit
     greedy_plan = greedy(problem)
     greedy_breakdown = evaluate(problem, greedy_plan)
-    built = build(problem)
+    weights = weights_for(problem)
     greedy_ok = not violations(problem, greedy_plan)
-    for pair, var in built.x.items():
-        built.model.add_hint(var, 1 if pair in greedy_plan else 0)
-    proto = built.model.proto
-    watcher = _Watcher(time.perf_counter())
-    remaining = max(0.5, time_limit - (time.perf_counter() - started))
-    solver, status = _run(
-        built.model,
-        time_limit=remaining,
-        workers=workers,
-        on_progress=on_progress,
-        watcher=watcher,
-    )
-    name = solver.status_name(status)
-    assignments: set[tuple[int, int]] = set()
-    objective = bound = None
-    breakdown = None
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        assignments = {pair for pair, var in built.x.items() if solver.boolean_value(var)}
-        objective = round(solver.objective_value)
-        bound = round(solver.best_objective_bound)
-        breakdown = evaluate(problem, assignments)
-    greedy_objective = (
-        objective_of(problem, greedy_breakdown, built.weights) if greedy_ok else None
-    )
+    greedy_objective = objective_of(problem, greedy_breakdown, weights) if greedy_ok else None
+
+    relax_started = time.perf_counter()
+    relaxed = relaxation(problem)
+    relax_time = time.perf_counter() - relax_started
     result = Result(
-        status=name,
-        assignments=assignments,
-        objective=objective,
-        bound=bound,
-        wall_time=time.perf_counter() - started,
+        status="UNKNOWN",
+        assignments=set(),
+        objective=None,
+        bound=relaxed.bound,
+        wall_time=0.0,
         greedy_assignments=greedy_plan,
         greedy_objective=greedy_objective,
         greedy_breakdown=greedy_breakdown,
-        breakdown=breakdown,
-        num_vars=len(proto.variables),
-        num_constraints=len(proto.constraints),
-        first_solution_time=watcher.first,
+        breakdown=None,
+        relaxation_time=relax_time,
     )
-    if status == cp_model.INFEASIBLE and diagnose_infeasible:
-        result.culprits, result.diagnosis = diagnose(
-            problem, time_limit=max(5.0, time_limit / 3), workers=workers
-        )
+    if not relaxed.feasible:
+        result.status = "INFEASIBLE"
+        if diagnose_infeasible:
+            result.culprits, result.diagnosis = diagnose(
+                problem, time_limit=max(5.0, time_limit / 3), workers=workers, relaxed=relaxed
+            )
         result.wall_time = time.perf_counter() - started
-    elif status == cp_model.UNKNOWN:
+        return result
+
+    incumbent: set[Pair] | None = greedy_plan if greedy_ok else None
+    incumbent_value = greedy_objective
+    scheduled = _schedule(problem, relaxed.allocation)
+    if not violations(problem, scheduled):
+        value = objective_of(problem, evaluate(problem, scheduled), weights)
+        if incumbent_value is None or value < incumbent_value:
+            incumbent, incumbent_value = scheduled, value
+
+    cells_of: dict[int, set[int]] = defaultdict(set)
+    for leader_key, cell_key in relaxed.allocation:
+        cells_of[cell_key].add(leader_key)
+    for plan in (greedy_plan, problem.previous, problem.pins):
+        for leader_key, slot_key in plan:
+            cells_of[problem.slot_by[slot_key].cell].add(leader_key)
+
+    all_pairs = problem.pairs()
+    stages = [0, 3, 12, None]  # random extra leaders per cell; None: every eligible pair
+    proven = False
+    infeasible = False
+    for i, per_cell in enumerate(stages):
+        now = time.perf_counter()
+        if now >= deadline - 0.05:
+            break
+        if per_cell is None:
+            candidates = None
+        else:
+            allowed = _neighbourhood(problem, cells_of, per_cell, seed=i)
+            candidates = {p for p in all_pairs if (p[0], problem.slot_by[p[1]].cell) in allowed}
+            if len(candidates) >= len(all_pairs):
+                candidates, per_cell = None, None
+        built = build(problem, candidates=candidates, lower_bound=relaxed.bound)
+        if incumbent is not None:
+            for pair, var in built.x.items():
+                built.model.add_hint(var, 1 if pair in incumbent else 0)
+        remaining = deadline - time.perf_counter()
+        share = remaining if per_cell is None else remaining * (0.35 if i == 0 else 0.5)
+        watcher = _Watcher(started, stop_at=relaxed.bound)
+
+        def report(objective, bound, _i=i):
+            if on_progress is not None:
+                on_progress(time.perf_counter() - started, objective, relaxed.bound)
+
+        solver, status = _run(
+            built.model, time_limit=share, workers=workers, watcher=watcher, on_progress=report
+        )
+        name = solver.status_name(status)
+        stage = {
+            "stage": i,
+            "per_cell": per_cell,
+            "vars": len(built.x),
+            "status": name,
+            "seconds": round(time.perf_counter() - now, 2),
+        }
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            plan = {pair for pair, var in built.x.items() if solver.boolean_value(var)}
+            value = objective_of(problem, evaluate(problem, plan), weights)
+            stage["objective"] = value
+            if result.first_solution_time is None and watcher.first is not None:
+                result.first_solution_time = watcher.first
+            if incumbent_value is None or value <= incumbent_value:
+                incumbent, incumbent_value = plan, value
+            if per_cell is None:
+                result.bound = max(relaxed.bound, round(solver.best_objective_bound))
+                proven = status == cp_model.OPTIMAL
+        elif status == cp_model.INFEASIBLE and per_cell is None:
+            infeasible = True
+        result.stages.append(stage)
+        result.num_vars = max(result.num_vars, len(built.x))
+        if incumbent_value is not None and incumbent_value <= result.bound:
+            proven = True
+        if proven or infeasible or per_cell is None:
+            break
+
+    result.wall_time = time.perf_counter() - started
+    if infeasible:
+        result.status = "INFEASIBLE"
+        if diagnose_infeasible:
+            result.culprits, result.diagnosis = diagnose(
+                problem, time_limit=max(5.0, time_limit / 3), workers=workers, relaxed=relaxed
+            )
+        result.wall_time = time.perf_counter() - started
+        return result
+    if incumbent is None:
         result.diagnosis = [
             "Hết thời gian giải mà chưa tìm được phương án nào: hãy tăng thời gian giải "
             "hoặc thu hẹp phạm vi (ít chi bộ hoặc ít tháng hơn)."
         ]
+        return result
+    result.assignments = incumbent
+    result.objective = incumbent_value
+    result.breakdown = evaluate(problem, incumbent)
+    result.status = "OPTIMAL" if proven else "FEASIBLE"
     return result
 
 
@@ -686,9 +1060,10 @@ FAMILY_LABELS = {
     "per_month": "mỗi đồng chí dự không quá {K} buổi một tháng",
     "min_months": "một đồng chí không dự lại cùng chi bộ trong vòng {M} tháng",
     "per_day": "mỗi đồng chí dự không quá một buổi một ngày",
-    "capacity": "mỗi buổi sinh hoạt chỉ bố trí {C} đồng chí",
+    "capacity": "mỗi buổi sinh hoạt bố trí không quá {C} đồng chí",
     "pins": "các phân công đã được ghim",
-    "calendar": "không bố trí vào ngày lễ, ngày đồng chí vắng hoặc ngoài thời gian giữ chức vụ",
+    "calendar": "không bố trí vào ngày lễ, ngày đồng chí vắng, ngoài thời gian giữ chức vụ "
+    "hoặc tại chi bộ nơi đồng chí sinh hoạt",
 }
 
 
@@ -710,165 +1085,158 @@ def _feasible(problem: Problem, relax: set[str], time_limit: float, workers: int
     return None
 
 
-def _available_visits(problem: Problem) -> int:
-    """How many attendances the leaders can make at most: per leader and month, the smaller of
-    K and the number of distinct eligible days."""
+def available_visits(problem: Problem) -> int:
+    """The most attendances the leaders can make: per leader and month, the smaller of K and
+    the number of distinct days with a meeting they can attend."""
     days: dict[tuple[int, int], set[date]] = defaultdict(set)
-    for leader_key, slot_key in eligible_pairs(problem):
+    for leader_key, slot_key in problem.pairs():
         day = problem.slot_by[slot_key].day
         days[leader_key, month_index(day)].add(day)
     return sum(min(problem.rules.max_per_month, len(d)) for d in days.values())
 
 
+def _names(items: list[str], limit: int = 10) -> str:
+    return ", ".join(items[:limit]) + (f" và {len(items) - limit} chi bộ khác" if len(items) > limit else "")
+
+
 def _pin_messages(problem: Problem) -> list[str]:
     messages = []
     rules = problem.rules
-    per_day: dict[tuple[int, date], list] = defaultdict(list)
-    per_month: dict[tuple[int, int], list] = defaultdict(list)
-    per_slot: dict[int, list] = defaultdict(list)
+    per_day: dict[tuple[int, date], int] = defaultdict(int)
+    per_month: dict[tuple[int, int], int] = defaultdict(int)
+    per_slot: dict[int, int] = defaultdict(int)
+    visits: dict[tuple[int, int], list[int]] = defaultdict(list)
     for leader_key, slot_key in sorted(problem.pins):
-        leader, slot = problem.leader_by.get(leader_key), problem.slot_by.get(slot_key)
-        if leader is None or slot is None:
-            continue
+        leader, slot = problem.leader_by[leader_key], problem.slot_by[slot_key]
         cell = problem.cell_by[slot.cell].name
         if (why := ineligibility(problem, leader, slot)) is not None:
             messages.append(
-                f"Phân công ghim Đ/c {leader.name} dự {cell} ngày {slot.day:%d/%m/%Y} "
+                f"Phân công đã ghim «Đ/c {leader.name} dự {cell} ngày {slot.day:%d/%m/%Y}» "
                 f"không hợp lệ: {why[1]}."
             )
-        per_day[leader_key, slot.day].append(slot)
-        per_month[leader_key, month_index(slot.day)].append(slot)
-        per_slot[slot_key].append(leader)
-    for (leader_key, day), slots in per_day.items():
-        if len(slots) > 1:
+        per_day[leader_key, slot.day] += 1
+        per_month[leader_key, month_index(slot.day)] += 1
+        per_slot[slot_key] += 1
+        visits[leader_key, slot.cell].append(month_index(slot.day))
+    for (leader_key, day), n in per_day.items():
+        if n > 1:
             messages.append(
-                f"Đ/c {problem.leader_by[leader_key].name} được ghim {len(slots)} buổi "
-                f"cùng ngày {day:%d/%m/%Y}."
+                f"Đ/c {problem.leader_by[leader_key].name} được ghim {n} buổi cùng ngày "
+                f"{day:%d/%m/%Y}."
             )
-    for (leader_key, mi), slots in per_month.items():
-        if len(slots) > rules.max_per_month:
+    for (leader_key, mi), n in per_month.items():
+        if n > rules.max_per_month:
             messages.append(
-                f"Đ/c {problem.leader_by[leader_key].name} được ghim {len(slots)} buổi trong "
-                f"tháng {month_label(mi)}, vượt quá {rules.max_per_month} buổi/tháng."
+                f"Đ/c {problem.leader_by[leader_key].name} được ghim {n} buổi trong tháng "
+                f"{month_label(mi)}, vượt quá {rules.max_per_month} buổi/tháng."
             )
-    for slot_key, leaders in per_slot.items():
-        if len(leaders) > rules.max_leaders_per_meeting:
+    for slot_key, n in per_slot.items():
+        if n > rules.max_leaders_per_meeting:
             slot = problem.slot_by[slot_key]
             messages.append(
-                f"Buổi sinh hoạt {problem.cell_by[slot.cell].name} ngày {slot.day:%d/%m/%Y} "
-                f"được ghim {len(leaders)} đồng chí, quá {rules.max_leaders_per_meeting}."
+                f"Buổi sinh hoạt của {problem.cell_by[slot.cell].name} ngày "
+                f"{slot.day:%d/%m/%Y} được ghim {n} đồng chí, quá "
+                f"{rules.max_leaders_per_meeting} đồng chí/buổi."
+            )
+    for (leader_key, cell_key), months in visits.items():
+        months.sort()
+        if any(
+            b - a < rules.min_months_between for a, b in zip(months, months[1:], strict=False)
+        ):
+            messages.append(
+                f"Đ/c {problem.leader_by[leader_key].name} được ghim dự "
+                f"{problem.cell_by[cell_key].name} hai lần trong vòng "
+                f"{rules.min_months_between} tháng."
             )
     return messages
 
 
-def _coverage_message(problem: Problem, time_limit: float, workers: int) -> list[str]:
+def _coverage_messages(problem: Problem, relaxed: Relaxation | None) -> list[str]:
     messages = []
-    eligible_cells = {problem.slot_by[s].cell for _, s in eligible_pairs(problem)}
-    dead = [problem.cell_by[c] for c in problem.priority_cells if c not in eligible_cells]
+    eligible_cells = {problem.slot_by[s].cell for _, s in problem.pairs()}
+    dead = [problem.cell_by[c].name for c in problem.priority_cells if c not in eligible_cells]
     if dead:
-        names = ", ".join(c.name for c in dead[:10]) + (" …" if len(dead) > 10 else "")
         messages.append(
-            f"{len(dead)} chi bộ ưu tiên không có buổi sinh hoạt nào có thể bố trí trong kỳ "
-            f"(chưa có lịch, hoặc mọi buổi rơi vào ngày lễ, ngày các đồng chí vắng): {names}."
+            f"{len(dead)} chi bộ ưu tiên không có buổi sinh hoạt nào bố trí được trong kỳ (chưa "
+            f"có lịch sinh hoạt, hoặc mọi buổi rơi vào ngày lễ, ngày các đồng chí vắng): "
+            f"{_names(dead)}."
         )
-    available = _available_visits(problem)
     total = len(problem.priority_cells)
+    available = available_visits(problem)
     if available < total:
         messages.append(
             f"Không đủ buổi sinh hoạt để mỗi chi bộ ưu tiên có ít nhất một lượt: {total} chi bộ "
             f"nhưng chỉ có {available} lượt khả dụng ({len(problem.leaders)} đồng chí, tối đa "
             f"{problem.rules.max_per_month} lượt/tháng, trừ ngày lễ và ngày vắng)."
         )
-    if not messages:
-        built = build(problem, soft_coverage=True)
-        solver, status = _run(built.model, time_limit=time_limit, workers=workers)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            best = round(solver.objective_value)
-            missed = [
-                problem.cell_by[c].name
-                for c, hit in built.coverage_slack.items()
-                if not solver.boolean_value(hit)
-            ]
-            names = ", ".join(missed[:10]) + (" …" if len(missed) > 10 else "")
-            exact = "" if status == cp_model.OPTIMAL else " (trong thời gian cho phép)"
-            messages.append(
-                f"Không thể bố trí để mỗi chi bộ ưu tiên có ít nhất một lượt: với các quy định "
-                f"khác giữ nguyên, chỉ phủ được tối đa {best}/{total} chi bộ ưu tiên{exact}; "
-                f"chưa phủ được: {names}."
-            )
+    elif relaxed is not None and relaxed.uncovered and relaxed.pins_ok:
+        names = [problem.cell_by[c].name for c in relaxed.uncovered]
+        messages.append(
+            f"Không thể bố trí để mỗi chi bộ ưu tiên có ít nhất một lượt: dù tính gộp, các đồng "
+            f"chí chỉ phủ được tối đa {relaxed.max_covered}/{total} chi bộ ưu tiên; chưa phủ "
+            f"được: {_names(names)}."
+        )
     return messages
 
 
 def diagnose(
-    problem: Problem, *, time_limit: float = 10.0, workers: int = 2
+    problem: Problem,
+    *,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    relaxed: Relaxation | None = None,
 ) -> tuple[list[str], list[str]]:
     """Which rule makes the plan impossible: re-solve with each rule family relaxed in turn.
 
     Returns (culprit families, Vietnamese sentences). A family is a culprit when dropping it
-    alone makes a plan possible; when no single one does, the pair that does is named.
+    alone makes a plan possible; when no single one does, the first pair that does is named.
+    Counting checks (available visits, dead cells, conflicting pins) add the figures.
     """
     started = time.perf_counter()
-    families = [f for f in DIAGNOSIS_ORDER if f != "pins" or problem.pins]
+    families = [f for f in FAMILIES if (f != "pins" or problem.pins)]
     if not problem.rules.cover_priority:
         families.remove("coverage")
+    per_try = max(1.0, time_limit / max(1, len(families)))
     culprits: list[str] = []
     unknown = False
-    per_try = max(1.0, time_limit / max(1, len(families)))
     for family in families:
         ok = _feasible(problem, {family}, per_try, workers)
         unknown |= ok is None
         if ok:
             culprits.append(family)
+    together = False
     if not culprits:
         for i, first in enumerate(families):
             for second in families[i + 1 :]:
-                if time.perf_counter() - started > time_limit * 2:
+                if time.perf_counter() - started > 2 * time_limit:
                     break
                 if _feasible(problem, {first, second}, per_try, workers):
-                    culprits = [first, second]
+                    culprits, together = [first, second], True
                     break
             if culprits:
                 break
     messages: list[str] = []
-    if "pins" in culprits or problem.pins:
-        messages += _pin_messages(problem)
     if "coverage" in culprits:
-        messages += _coverage_message(problem, per_try, workers)
+        messages += _coverage_messages(problem, relaxed)
+    if problem.pins:
+        messages += _pin_messages(problem)
     if culprits:
         labels = "; ".join(f"«{family_label(problem, f)}»" for f in culprits)
-        if len(culprits) == 1 or len(culprits) > 1 and any(
-            _feasible(problem, {f}, per_try, workers) for f in culprits[:1]
-        ):
-            lead = "Không có phương án thỏa mãn mọi quy định. Chỉ cần nới một trong các quy định"
+        if together:
+            head = f"Không có phương án nào thỏa mãn mọi quy định: phải nới đồng thời {labels}."
+        elif len(culprits) == 1:
+            head = f"Không có phương án nào thỏa mãn mọi quy định vì quy định {labels}."
         else:
-            lead = "Không có phương án thỏa mãn mọi quy định. Cần nới đồng thời các quy định"
-        messages.insert(0, f"{lead}: {labels} là có phương án.")
+            head = (
+                "Không có phương án nào thỏa mãn mọi quy định; nới một trong các quy định sau là "
+                f"có phương án: {labels}."
+            )
+        messages.insert(0, head)
     else:
         why = " (hết thời gian kiểm tra)" if unknown else ""
-        messages.append(
-            "Không có phương án thỏa mãn mọi quy định, và nới riêng từng quy định hay từng cặp "
-            f"quy định vẫn chưa đủ{why}. Hãy kiểm tra lại danh sách đồng chí, chi bộ và lịch."
+        messages.insert(
+            0,
+            "Không có phương án nào thỏa mãn mọi quy định, và nới riêng từng quy định hay từng "
+            f"cặp quy định vẫn chưa đủ{why}. Hãy xem lại danh sách đồng chí, chi bộ và lịch.",
         )
     return culprits, messages
-
-
-def ceil_div(a: int, b: int) -> int:
-    return -(-a // b) if b else 0
-
-
-__all__ = [
-    "Breakdown",
-    "Cell",
-    "Leader",
-    "Problem",
-    "Result",
-    "Rules",
-    "Slot",
-    "ceil_div",
-    "diagnose",
-    "evaluate",
-    "greedy",
-    "math",
-    "solve",
-    "violations",
-]

@@ -1,0 +1,204 @@
+"""Figures of grassroots work for one organization (or the user's whole scope) and one year:
+attendances by level, month and unit, cells visited, flagged localities covered, concerns,
+field visits and planned (rotation) attendances. Each function is one or two GROUP BY queries
+on stored columns (``Attendance.level/date/cell_path``, ``Concern.cell_path/raised_on``),
+scoped with ``visible_to``; the dashboard and the yearly report read the same functions.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth, Substr
+
+from capuy.concerns.choices import ConcernStatus
+from capuy.concerns.models import Concern
+from capuy.concerns.selectors import count_aggregates, overdue_q
+from capuy.core.scoping import VIEW
+from capuy.meetings.choices import AttendanceStatus, Confirmation
+from capuy.meetings.models import Attendance, FieldVisit
+from capuy.organizations.choices import CELL_KINDS, FlagKind
+from capuy.organizations.models import Organization, OrganizationFlag
+
+from .grouping import Group, groups_for, valid_between
+from .periods import UPPER_LEVELS, Period
+
+FLAG_KINDS = (FlagKind.KHO_KHAN, FlagKind.PHUC_TAP)
+
+
+def _under(qs: QuerySet, field: str, org) -> QuerySet:
+    return qs if org is None else qs.filter(**{f"{field}__startswith": org.path})
+
+
+def attendances(
+    user, period: Period, *, org=None, confirmed_only: bool = False, status=None
+) -> QuerySet:
+    """Attendance rows of the period under ``org`` that the figures count."""
+    qs = Attendance.objects.visible_to(user, VIEW)
+    if status == AttendanceStatus.PLANNED:
+        qs = qs.filter(status=AttendanceStatus.PLANNED)
+    else:
+        qs = qs.counted(confirmed_only=confirmed_only)
+    qs = qs.filter(date__gte=period.start, date__lte=period.end)
+    return _under(qs, "cell_path", org)
+
+
+def attendances_by_level(
+    user, period: Period, *, org=None, confirmed_only: bool = False
+) -> dict[str, dict]:
+    """``{level: {"attendances", "confirmed", "members", "cells", "planned"}}``: two queries."""
+    rows = (
+        attendances(user, period, org=org, confirmed_only=confirmed_only)
+        .order_by()
+        .values("level")
+        .annotate(
+            attendances=Count("pk"),
+            confirmed=Count("pk", filter=Q(confirmation=Confirmation.CONFIRMED)),
+            members=Count("member_id", distinct=True),
+            cells=Count("cell_path", distinct=True),
+        )
+    )
+    result = {row.pop("level"): {**row, "planned": 0} for row in rows}
+    planned = (
+        attendances(user, period, org=org, status=AttendanceStatus.PLANNED)
+        .order_by()
+        .values_list("level")
+        .annotate(n=Count("pk"))
+    )
+    empty = {"attendances": 0, "confirmed": 0, "members": 0, "cells": 0, "planned": 0}
+    for level, n in planned:
+        result.setdefault(level, dict(empty))["planned"] = n
+    return result
+
+
+def attendances_by_month(
+    user, period: Period, *, org=None, confirmed_only: bool = False
+) -> list[dict]:
+    """Twelve ``{"month", "total", <level>: n}`` rows (zeros included)."""
+    rows = (
+        attendances(user, period, org=org, confirmed_only=confirmed_only)
+        .annotate(month=ExtractMonth("date"))
+        .order_by()
+        .values("month", "level")
+        .annotate(n=Count("pk"))
+    )
+    months = [{"month": m, "total": 0, **dict.fromkeys(UPPER_LEVELS, 0)} for m in range(1, 13)]
+    for row in rows:
+        month = months[row["month"] - 1]
+        month[row["level"]] = month.get(row["level"], 0) + row["n"]
+        month["total"] += row["n"]
+    return months
+
+
+def attendances_by_unit(
+    user, period: Period, org, *, confirmed_only: bool = False
+) -> list[Group]:
+    """Attendances per child of ``org`` (district or commune), split by level, with the cells
+    visited: one GROUP BY on the path prefix."""
+    per_level = {
+        level: Count("pk", filter=Q(level=level)) for level in UPPER_LEVELS
+    } | {"cells": Count("cell_path", distinct=True)}
+    qs = attendances(user, period, confirmed_only=confirmed_only)
+    return groups_for(
+        user, qs, "cell_path", org, start=period.start, end=period.end, **per_level
+    )
+
+
+def cells_in_period(user, period: Period, *, org=None) -> QuerySet:
+    qs = valid_between(
+        Organization.objects.visible_to(user, VIEW).filter(kind__in=CELL_KINDS),
+        period.start,
+        period.end,
+    )
+    return _under(qs, "path", org)
+
+
+def cells_never_visited(
+    user, period: Period, *, org=None, confirmed_only: bool = False
+) -> QuerySet:
+    """Cells that existed in the period and had no counted attendance in it."""
+    visits = Attendance.objects.counted(confirmed_only=confirmed_only).filter(
+        cell_path=OuterRef("path"), date__gte=period.start, date__lte=period.end
+    )
+    return cells_in_period(user, period, org=org).filter(~Exists(visits))
+
+
+def cell_coverage(user, period: Period, *, org=None, confirmed_only: bool = False) -> dict:
+    """``{"cells", "visited", "never_visited"}``."""
+    total = cells_in_period(user, period, org=org).count()
+    visited = (
+        attendances(user, period, org=org, confirmed_only=confirmed_only)
+        .filter(cell_path__in=cells_in_period(user, period, org=org).values("path"))
+        .values("cell_path")
+        .distinct()
+        .count()
+    )
+    return {"cells": total, "visited": visited, "never_visited": total - visited}
+
+
+def flagged_localities(user, period: Period, *, org=None) -> QuerySet:
+    """Organizations flagged "khó khăn" or "phức tạp" at some time in the period."""
+    flags = OrganizationFlag.objects.filter(kind__in=FLAG_KINDS, valid_from__lte=period.end).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=period.start)
+    )
+    qs = Organization.objects.visible_to(user, VIEW).filter(
+        pk__in=flags.values("organization_id")
+    )
+    return _under(qs, "path", org)
+
+
+def visited_q(user, period: Period, localities: QuerySet, *, confirmed_only=False) -> Q:
+    """Matches localities with a counted attendance in a cell under them: per depth, a
+    semi-join on the attendance paths cut to that depth (no LIKE per locality)."""
+    counted = Attendance.objects.counted(confirmed_only=confirmed_only).filter(
+        date__gte=period.start, date__lte=period.end
+    )
+    parts = []
+    for depth in sorted(set(localities.order_by().values_list("depth", flat=True))):
+        length = depth * Organization.steplen
+        prefixes = counted.annotate(prefix=Substr("cell_path", 1, length)).values("prefix")
+        parts.append(Q(depth=depth, path__in=prefixes))
+    if not parts:
+        return Q(pk__isnull=True)  # nothing flagged: no row matches
+    condition = parts[0]
+    for part in parts[1:]:
+        condition |= part
+    return condition
+
+
+def flagged_coverage(user, period: Period, *, org=None, confirmed_only: bool = False) -> dict:
+    """``{"localities", "visited", "share"}``: flagged localities with at least one attendance."""
+    localities = flagged_localities(user, period, org=org)
+    condition = visited_q(user, period, localities, confirmed_only=confirmed_only)
+    counts = localities.aggregate(localities=Count("pk"), visited=Count("pk", filter=condition))
+    counts["share"] = counts["visited"] / counts["localities"] if counts["localities"] else None
+    return counts
+
+
+def concerns_in(user, period: Period, *, org=None) -> QuerySet:
+    qs = Concern.objects.visible_to(user, VIEW).raised_in(period.start, period.end)
+    return _under(qs, "cell_path", org)
+
+
+def concern_figures(user, period: Period, *, org=None) -> dict:
+    """Raised, resolved on the spot, open, overdue (as of today), closed, and by status."""
+    qs = concerns_in(user, period, org=org)
+    counts = qs.aggregate(raised=Count("pk"), **count_aggregates(period.today))
+    by_status = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+    counts["by_status"] = [
+        {"status": value, "label": str(label), "count": by_status.get(value, 0)}
+        for value, label in ConcernStatus.choices
+    ]
+    return counts
+
+
+def concern_overdue_q(period: Period) -> Q:
+    return overdue_q(period.today)
+
+
+def field_visit_figures(user, period: Period, *, org=None) -> dict[str, dict]:
+    qs = FieldVisit.objects.visible_to(user, VIEW).filter(
+        date__gte=period.start, date__lte=period.end
+    )
+    qs = _under(qs, "org_path", org)
+    rows = qs.order_by().values("level").annotate(visits=Count("pk"), days=Sum("days"))
+    return {row.pop("level"): {"visits": row["visits"], "days": row["days"] or 0} for row in rows}

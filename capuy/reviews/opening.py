@@ -1,0 +1,372 @@
+"""Who must be reviewed in a cycle, computed set-based (one ``INSERT … SELECT`` per kind).
+
+The organizations of the scope valid at the end of the period are read once (a few hundred
+thousand rows nationally) and their per-organization facts — where the subject sits, who
+decides, at which level, in which quota group, whether a new organization is exempt — are
+computed in Python and written to a temporary table. Then four statements insert the
+subjects: organizations, party members (5.6 million nationally: one statement joining members
+to that table, never a query per row), leader collectives and individual leaders' posts. The
+same SQL runs on PostgreSQL and SQLite; only the temporary table is filled differently (one
+``unnest`` on PostgreSQL, batched ``executemany`` on SQLite).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection
+
+from capuy.organizations.choices import OrgKind, level_of_kind
+from capuy.organizations.models import Organization
+
+from .choices import Exemption, ExemptionEffect, ReviewStatus, SubjectKind
+from .models import Review, ReviewCycle
+from .rules import Rules, quota_group_key
+
+GRASSROOTS = {OrgKind.DANG_BO_CO_SO, OrgKind.CHI_BO_CO_SO}
+# Who decides a party member's level: the grassroots organization, or the đảng bộ bộ phận for
+# its cells (domain.md §5.2).
+MEMBER_DECIDERS = {OrgKind.DANG_BO_CO_SO, OrgKind.CHI_BO_CO_SO, OrgKind.DANG_BO_BO_PHAN}
+ROLE_ORDER = ["bi_thu", "pho_bi_thu_thuong_truc", "pho_bi_thu", "uy_vien_btv", "uy_vien_bch"]
+
+TEMP = "reviews_open_orgmap"
+COLUMNS = [
+    ("org_id", "bigint"),
+    ("org_path", "text"),
+    ("org_kind", "text"),
+    ("unit_type", "text"),
+    ("is_subject", "boolean"),
+    ("org_competent", "text"),
+    ("org_level", "text"),
+    ("org_group", "text"),
+    ("org_status", "text"),
+    ("org_exemption", "text"),
+    ("org_note", "text"),
+    ("org_classify", "boolean"),
+    ("member_competent", "text"),
+    ("member_level", "text"),
+    ("member_group", "text"),
+    ("coll_group", "text"),
+    ("leader_ok", "boolean"),
+    ("leader_group", "text"),
+]
+
+
+@dataclass
+class OpenedCounts:
+    organization: int = 0
+    member: int = 0
+    collective: int = 0
+    leader: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.organization + self.member + self.collective + self.leader
+
+
+def months_before(day: date, months: int) -> date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def _decision_level(kind: str) -> str:
+    return str(level_of_kind(kind))
+
+
+def _org_facts(cycle: ReviewCycle, rules: Rules) -> list[tuple]:
+    """One row per organization of the scope valid at the period's end (see COLUMNS)."""
+    root = cycle.organization
+    end = cycle.period_end
+    subjects = rules.subjects
+    org_kinds = set(subjects.get("organization_kinds", []))
+    leader_kinds = set(subjects.get("leader_org_kinds", []))
+    grouping = rules.quota_grouping
+    new_org = rules.exemptions.get(Exemption.MOI_THANH_LAP)
+    new_org_cutoff = months_before(end, new_org.months or 6) if new_org else None
+
+    kinds: dict[str, str] = dict(
+        Organization.objects.filter(path__in=root.ancestor_paths()).values_list("path", "kind")
+    )
+    rows = (
+        Organization.objects.filter(path__startswith=root.path)
+        .valid_on(end)
+        .order_by("path")
+        .values_list("pk", "path", "kind", "unit_type", "established_on")
+        .iterator(chunk_size=10_000)
+    )
+    facts = []
+    for pk, path, kind, unit_type, established_on in rows:
+        kinds[path] = kind
+        parent = path[:-4] if path != root.path else path
+        if parent not in kinds:  # an orphan of a dissolved parent: decided at the scope root
+            parent = root.path
+        level_of_parent = _decision_level(kinds[parent])
+        ancestors = [path[:end_] for end_ in range(len(path), 0, -4)]
+        grassroots = next((p for p in ancestors if kinds.get(p) in GRASSROOTS), "")
+        member_decider = next((p for p in ancestors if kinds.get(p) in MEMBER_DECIDERS), parent)
+
+        status, exemption, note, classify = ReviewStatus.PENDING, "", "", True
+        if new_org_cutoff and established_on and established_on > new_org_cutoff:
+            exemption = Exemption.MOI_THANH_LAP
+            note = f"Thành lập ngày {established_on:%d/%m/%Y}, chưa đủ {new_org.months or 6} tháng"
+            classify = False
+            if new_org.effect == ExemptionEffect.NOT_REVIEWED:
+                status = ReviewStatus.EXEMPT
+        facts.append(
+            (
+                pk,
+                path,
+                kind,
+                unit_type,
+                kind in org_kinds and path != root.path,
+                parent,
+                level_of_parent,
+                quota_group_key(
+                    grouping,
+                    SubjectKind.ORGANIZATION,
+                    competent_path=parent,
+                    org_kind=kind,
+                    unit_type=unit_type,
+                ),
+                status,
+                exemption,
+                note,
+                classify,
+                member_decider,
+                _decision_level(kinds[member_decider]),
+                quota_group_key(
+                    grouping,
+                    SubjectKind.MEMBER,
+                    competent_path=member_decider,
+                    grassroots_path=grassroots,
+                ),
+                quota_group_key(
+                    grouping, SubjectKind.COLLECTIVE, competent_path=parent, org_kind=kind
+                ),
+                kind in leader_kinds,
+                quota_group_key(grouping, SubjectKind.LEADER, competent_path=parent),
+            )
+        )
+    return facts
+
+
+def _fill_temp(cursor, facts: list[tuple]) -> None:
+    vendor = connection.vendor
+    columns = ", ".join(f"{name} {type_}" for name, type_ in COLUMNS)
+    if vendor == "postgresql":
+        cursor.execute(f"CREATE TEMP TABLE {TEMP} ({columns}) ON COMMIT DROP")
+        arrays = [list(col) for col in zip(*facts, strict=True)] if facts else [[]] * len(COLUMNS)
+        casts = ", ".join(f"%s::{type_}[]" for _, type_ in COLUMNS)
+        cursor.execute(f"INSERT INTO {TEMP} SELECT * FROM unnest({casts})", arrays)
+    else:
+        cursor.execute(f"DROP TABLE IF EXISTS temp.{TEMP}")
+        cursor.execute(f"CREATE TEMP TABLE {TEMP} ({columns})")
+        marks = ", ".join(["%s"] * len(COLUMNS))
+        for start in range(0, len(facts), 5_000):
+            cursor.executemany(f"INSERT INTO {TEMP} VALUES ({marks})", facts[start : start + 5_000])
+    cursor.execute(f"CREATE INDEX {TEMP}_org ON {TEMP} (org_id)")
+    if vendor == "postgresql":
+        cursor.execute(f"ANALYZE {TEMP}")
+
+
+def _insert(cursor, columns: list[str], select: str, params: list) -> int:
+    table = Review._meta.db_table
+    cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) {select}", params)
+    return cursor.rowcount
+
+
+def _t(model_label: str) -> str:
+    from django.apps import apps
+
+    return apps.get_model(model_label)._meta.db_table
+
+
+def populate(cycle: ReviewCycle, rules: Rules) -> OpenedCounts:
+    """Insert every subject of ``cycle``. Call inside the opening transaction."""
+    counts = OpenedCounts()
+    facts = _org_facts(cycle, rules)
+    end = cycle.period_end
+    members, transfers = _t("members.Member"), _t("members.MemberTransfer")
+    committees, terms, seats = _t("committees.Committee"), _t("committees.Term"), _t("committees.Seat")
+    subjects = rules.subjects
+    similar = rules.quota_grouping == "similar_role"
+
+    with connection.cursor() as cursor:
+        _fill_temp(cursor, facts)
+
+        counts.organization = _insert(
+            cursor,
+            [
+                "cycle_id",
+                "subject_kind",
+                "organization_id",
+                "org_path",
+                "competent_path",
+                "decision_level",
+                "quota_group",
+                "unit_type",
+                "org_kind",
+                "status",
+                "exemption",
+                "exemption_note",
+                "classify",
+            ],
+            f"SELECT %s, %s, org_id, org_path, org_competent, org_level, org_group, unit_type, "
+            f"org_kind, org_status, org_exemption, org_note, org_classify FROM {TEMP} "
+            f"WHERE is_subject",
+            [cycle.pk, SubjectKind.ORGANIZATION],
+        )
+
+        # Party members: the cell they belonged to at the period's end (their current cell,
+        # unless a later transfer moved them: then the cell that transfer left).
+        new_member = rules.exemptions.get(Exemption.MOI_KET_NAP)
+        cutoff = months_before(end, new_member.months or 6) if new_member else date(1, 1, 1)
+        new_status = (
+            ReviewStatus.EXEMPT
+            if new_member and new_member.effect == ExemptionEffect.NOT_REVIEWED
+            else ReviewStatus.PENDING
+        )
+        new_note = f"Kết nạp chưa đủ {new_member.months or 6} tháng tính đến {end:%d/%m/%Y}"
+        counts.member = _insert(
+            cursor,
+            [
+                "cycle_id",
+                "subject_kind",
+                "organization_id",
+                "member_id",
+                "org_path",
+                "competent_path",
+                "decision_level",
+                "quota_group",
+                "member_status",
+                "unit_type",
+                "org_kind",
+                "status",
+                "exemption",
+                "exemption_note",
+                "classify",
+            ],
+            f"""
+            SELECT %s, %s, om.org_id, m.id, om.org_path, om.member_competent, om.member_level,
+                   om.member_group,
+                   CASE WHEN m.official_on IS NOT NULL AND m.official_on <= %s
+                        THEN 'chinh_thuc' ELSE 'du_bi' END,
+                   om.unit_type, om.org_kind,
+                   CASE WHEN m.admitted_on > %s THEN %s ELSE %s END,
+                   CASE WHEN m.admitted_on > %s THEN %s ELSE '' END,
+                   CASE WHEN m.admitted_on > %s THEN %s ELSE '' END,
+                   CASE WHEN m.admitted_on > %s THEN %s ELSE %s END
+            FROM {members} m
+            LEFT JOIN (
+                SELECT member_id, from_cell_id FROM (
+                    SELECT member_id, from_cell_id,
+                           ROW_NUMBER() OVER (PARTITION BY member_id
+                                              ORDER BY transferred_on, id) AS rn
+                    FROM {transfers} WHERE transferred_on > %s
+                ) later WHERE rn = 1
+            ) t ON t.member_id = m.id
+            JOIN {TEMP} om ON om.org_id = COALESCE(t.from_cell_id, m.cell_id)
+            WHERE m.admitted_on <= %s
+            """,
+            [
+                cycle.pk,
+                SubjectKind.MEMBER,
+                end,
+                cutoff,
+                new_status,
+                ReviewStatus.PENDING,
+                cutoff,
+                Exemption.MOI_KET_NAP if new_member else "",
+                cutoff,
+                new_note,
+                cutoff,
+                False,
+                True,
+                end,
+                end,
+            ],
+        )
+
+        # Leader collectives: the BTV of each organization's term valid at the period's end,
+        # or its BCH where there is no BTV.
+        only_btv = subjects.get("collective", "btv_else_bch") == "btv_else_bch"
+        counts.collective = _insert(
+            cursor,
+            [
+                "cycle_id",
+                "subject_kind",
+                "organization_id",
+                "committee_id",
+                "org_path",
+                "competent_path",
+                "decision_level",
+                "quota_group",
+                "unit_type",
+                "org_kind",
+            ],
+            f"""
+            SELECT %s, %s, om.org_id, c.id, om.org_path, om.org_competent, om.org_level,
+                   om.coll_group, om.unit_type, om.org_kind
+            FROM {committees} c
+            JOIN {terms} t ON t.id = c.term_id
+            JOIN {TEMP} om ON om.org_id = t.organization_id
+            WHERE t.start_on <= %s AND (t.end_on IS NULL OR t.end_on >= %s)
+              AND (c.kind = 'btv' OR NOT %s OR NOT EXISTS (
+                    SELECT 1 FROM {committees} c2 WHERE c2.term_id = c.term_id AND c2.kind = 'btv'))
+            """,
+            [cycle.pk, SubjectKind.COLLECTIVE, end, end, only_btv],
+        )
+
+        # Individual leaders: one review per person and organization (a BTV member also holds
+        # a BCH seat of the same committee: that is one post), the most senior seat named.
+        roles = [r for r in ROLE_ORDER if r in subjects.get("leader_roles", ROLE_ORDER)]
+        if roles:
+            role_marks = ", ".join(["%s"] * len(roles))
+            rank = " ".join(f"WHEN %s THEN {i}" for i in range(len(roles)))
+            counts.leader = _insert(
+                cursor,
+                [
+                    "cycle_id",
+                    "subject_kind",
+                    "organization_id",
+                    "member_id",
+                    "seat_id",
+                    "org_path",
+                    "competent_path",
+                    "decision_level",
+                    "quota_group",
+                    "seat_role",
+                    "unit_type",
+                    "org_kind",
+                ],
+                f"""
+                SELECT %s, %s, om.org_id, s.member_id, s.id, om.org_path, om.org_competent,
+                       om.org_level,
+                       CASE WHEN %s THEN om.leader_group || ':' || s.role ELSE om.leader_group END,
+                       s.role, om.unit_type, om.org_kind
+                FROM (
+                    SELECT s.id, s.member_id, s.role, t.organization_id AS org_id,
+                           ROW_NUMBER() OVER (PARTITION BY s.member_id, t.organization_id
+                                              ORDER BY CASE s.role {rank} END, s.id) AS rn
+                    FROM {seats} s
+                    JOIN {committees} c ON c.id = s.committee_id
+                    JOIN {terms} t ON t.id = c.term_id
+                    WHERE s.start_on <= %s AND (s.end_on IS NULL OR s.end_on >= %s)
+                      AND s.role IN ({role_marks})
+                ) s
+                JOIN {TEMP} om ON om.org_id = s.org_id AND om.leader_ok
+                WHERE s.rn = 1
+                """,
+                [cycle.pk, SubjectKind.LEADER, similar, *roles, end, end, *roles],
+            )
+        if connection.vendor != "postgresql":
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{TEMP}")
+    return counts
