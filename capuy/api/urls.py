@@ -13,7 +13,11 @@ from capuy.meetings.api import (
 )
 
 from capuy.campaigns.api import CampaignViewSet, ContributionViewSet, PledgeViewSet
+from capuy.concerns.api import ConcernCategoryViewSet, ConcernEventViewSet, ConcernViewSet
+from capuy.reports.api import QuyDinh01ReportView
 from capuy.news.api import NewsItemViewSet, PublicNewsViewSet
+from capuy.reviews import api as reviews
+from capuy.rotation import api as rotation
 
 from .committees import CommitteeViewSet, SeatViewSet, TermViewSet
 from .members import MemberTransferViewSet, MemberViewSet
@@ -39,6 +43,9 @@ router.register("meeting-schedules", MeetingScheduleViewSet, basename="meeting-s
 router.register("meetings", CellMeetingViewSet, basename="meeting")
 router.register("attendances", AttendanceViewSet, basename="attendance")
 router.register("field-visits", FieldVisitViewSet, basename="field-visit")
+router.register("concerns", ConcernViewSet, basename="concern")
+router.register("concern-events", ConcernEventViewSet, basename="concern-event")
+router.register("concern-categories", ConcernCategoryViewSet, basename="concern-category")
 router.register("conferences", conferences.ConferenceViewSet, basename="conference")
 router.register(
     "conference-attendances",
@@ -50,10 +57,27 @@ router.register("conclusions", conferences.ConclusionViewSet, basename="conclusi
 router.register("agencies", conferences.AgencyViewSet, basename="agency")
 router.register("assigned-tasks", conferences.AssignedTaskViewSet, basename="assigned-task")
 router.register("task-events", conferences.TaskEventViewSet, basename="task-event")
+router.register("rotation-plans", rotation.RotationPlanViewSet, basename="rotation-plan")
+router.register("rotation-leaders", rotation.RotationLeaderViewSet, basename="rotation-leader")
+router.register("rotation-cells", rotation.RotationCellViewSet, basename="rotation-cell")
+router.register(
+    "rotation-unavailabilities",
+    rotation.RotationUnavailabilityViewSet,
+    basename="rotation-unavailability",
+)
+router.register(
+    "rotation-assignments", rotation.RotationAssignmentViewSet, basename="rotation-assignment"
+)
+router.register("rule-sets", reviews.RuleSetViewSet, basename="rule-set")
+router.register("manifestations", reviews.ManifestationViewSet, basename="manifestation")
+router.register("review-cycles", reviews.ReviewCycleViewSet, basename="review-cycle")
+router.register("reviews", reviews.ReviewViewSet, basename="review")
+router.register("review-events", reviews.ReviewEventViewSet, basename="review-event")
 
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("reports/quy-dinh-01", QuyDinh01ReportView.as_view(), name="report-quy-dinh-01"),
     path("", include(router.urls)),
 ]

@@ -227,6 +227,7 @@ class PledgeSerializer(_ContributorSerializer):
             "note",
         ]
         read_only_fields = ["kind", "contributor_name", "received", "status", "cancel_reason"]
+        validators = []  # the services check uniqueness, with the messages of the pages
 
 
 class ShareSerializer(serializers.ModelSerializer):
@@ -283,6 +284,7 @@ class ContributionSerializer(_ContributorSerializer):
             "void_reason",
             "recorded_at",
         ]
+        validators = []  # receipt numbers are checked under the campaign's lock (services)
         # Nothing of a receipt changes after it is issued: a wrong one is voided.
         create_only_fields = ["campaign", "receipt_no", "organization", "member", "amount"]
 

@@ -46,9 +46,9 @@ def _day(sheet, value):
 
 def write_campaign_workbook(rollup: Rollup, contributions, pledges, out: IO[bytes]) -> int:
     """Write the three sheets; return the number of contribution rows written."""
-    kinds = dict(ContributorKind.choices)
-    statuses = dict(ContributionStatus.choices)
-    pledge_statuses = dict(PledgeStatus.choices)
+    kinds = {key: str(label) for key, label in ContributorKind.choices}
+    statuses = {key: str(label) for key, label in ContributionStatus.choices}
+    pledge_statuses = {key: str(label) for key, label in PledgeStatus.choices}
     workbook = Workbook(write_only=True)
 
     totals = _sheet(
@@ -60,7 +60,7 @@ def write_campaign_workbook(rollup: Rollup, contributions, pledges, out: IO[byte
     for row in rollup.rows:
         name = row.organization.name if row.organization else row.path
         if row.direct:
-            name = _("%(name)s (trực tiếp)") % {"name": name}
+            name = str(_("%(name)s (trực tiếp)") % {"name": name})
         t = row.totals
         totals.append(
             [

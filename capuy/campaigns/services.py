@@ -166,11 +166,24 @@ class Contributor:
     org_path: str
 
 
+def member_cell_on(member: Member, day: date) -> Organization:
+    """The cell ``member`` belonged to on ``day`` (from the transfer history)."""
+    cell_id = member.cell_id
+    for move in member.transfers.order_by("-transferred_on", "-pk"):
+        if move.transferred_on <= day:
+            break
+        if move.from_cell_id is not None:
+            cell_id = move.from_cell_id
+    return member.cell if cell_id == member.cell_id else Organization.objects.get(pk=cell_id)
+
+
 def resolve_contributor(
-    *, acting_user, campaign: Campaign, organization=None, member=None
+    *, acting_user, campaign: Campaign, organization=None, member=None, on: date | None = None
 ) -> Contributor:
     """The unit or the member, checked: exactly one, inside the campaign's part of the tree,
-    and inside what ``acting_user`` may change."""
+    and inside what ``acting_user`` may change. A member is credited to the cell he belonged
+    to on ``on`` (the day of the payment), so money paid before a transfer stays where it was
+    given."""
     if (organization is None) == (member is None):
         raise ValidationError(
             {"contributor": _("Hãy chọn một đơn vị hoặc một đảng viên (chỉ một trong hai).")}
@@ -179,9 +192,8 @@ def resolve_contributor(
         if not can(acting_user, CHANGE, member):
             raise OutOfScope()
         member = Member.objects.select_related("cell").get(pk=member.pk)
-        found = Contributor(
-            ContributorKind.MEMBER, member.cell, member, member.full_name, member.org_path
-        )
+        cell = member_cell_on(member, on or _today())
+        found = Contributor(ContributorKind.MEMBER, cell, member, member.full_name, cell.path)
     else:
         if not can(acting_user, CHANGE, organization):
             raise OutOfScope()
@@ -238,7 +250,11 @@ def pledge_record(
     """Đăng ký ủng hộ: one active pledge per unit or member and campaign."""
     campaign = _visible_campaign(acting_user, campaign)
     who = resolve_contributor(
-        acting_user=acting_user, campaign=campaign, organization=organization, member=member
+        acting_user=acting_user,
+        campaign=campaign,
+        organization=organization,
+        member=member,
+        on=pledged_on,
     )
     amount = clean_amount(amount)
     _check_day(campaign, pledged_on, "pledged_on")
@@ -326,7 +342,7 @@ def pledge_cancel(*, acting_user, pledge: Pledge, reason: str) -> Pledge:
 
 
 def _clean_shares(
-    who: Contributor, amount: int, covered: Iterable[tuple[Member, int | None]]
+    who: Contributor, amount: int, covered: Iterable[tuple[Member, int | None]], day: date
 ) -> list[tuple[Member, int | None]]:
     covered = list(covered or ())
     if not covered:
@@ -349,7 +365,7 @@ def _clean_shares(
         )
         seen.add(member.pk)
         require(
-            member.org_path.startswith(who.org_path),
+            member_cell_on(member, day).path.startswith(who.org_path),
             "covered_members",
             _("Đồng chí %(name)s không sinh hoạt trong %(unit)s nên đơn vị không nộp thay được.")
             % {"name": member.full_name, "unit": who.name},
@@ -434,11 +450,15 @@ def contribution_record(
     """
     campaign = _visible_campaign(acting_user, campaign)
     who = resolve_contributor(
-        acting_user=acting_user, campaign=campaign, organization=organization, member=member
+        acting_user=acting_user,
+        campaign=campaign,
+        organization=organization,
+        member=member,
+        on=received_on,
     )
     amount = clean_amount(amount)
     _check_day(campaign, received_on, "received_on")
-    shares = _clean_shares(who, amount, covered_members)
+    shares = _clean_shares(who, amount, covered_members, received_on)
     number = _next_receipt(campaign, receipt_no)
     pledge = _pledge_for(campaign, who, pledge)
     contribution = Contribution(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from capuy.core.forms import add_service_errors
 from capuy.core.history import history_rows
 from capuy.members.selectors import list_page, parse_page_number
-from capuy.reports.grouping import top_nodes
+from capuy.reports.grouping import org_choices
 
 from . import services
 from .choices import CLOSED_STATUSES, ConcernStatus
@@ -40,21 +40,10 @@ def _filtered(request):
     return form, qs
 
 
-def _org_choices(user) -> list:
-    """Top nodes of the user's view and their children, for the locality filter."""
-    from capuy.reports.grouping import children_of
-
-    nodes = top_nodes(user)
-    choices = list(nodes)
-    if len(nodes) == 1:
-        choices += [child for child in children_of(user, nodes[0]) if not child.is_cell]
-    return choices
-
-
 def _context(request, form, **extra) -> dict:
     return {
         "form": form,
-        "org_choices": _org_choices(request.user),
+        "org_choices": org_choices(request.user),
         "selected_org": form.cleaned_data.get("org") if form.is_valid() else None,
         "today": today(),
         **extra,

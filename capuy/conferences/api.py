@@ -24,7 +24,7 @@ from capuy.members.models import Member
 from capuy.organizations.models import Organization
 
 from . import selectors, services
-from .choices import AttendanceStatus, ConferenceKind, TaskEventKind, TaskState
+from .choices import AttendanceStatus, TaskState
 from .models import (
     AgendaDocument,
     AgendaItem,
@@ -96,6 +96,7 @@ class ConferenceSerializer(ServiceSerializer):
             "guests",
         ]
         create_only_fields = ["committee"]
+        validators = []  # numbering is the service's rule, with its own message
 
     @extend_schema_field(serializers.IntegerField(help_text="Số ủy viên có mặt tối thiểu."))
     def get_quorum_needed(self, obj) -> int:
@@ -112,13 +113,12 @@ class ConferenceFilter(django_filters.FilterSet):
     under = django_filters.NumberFilter(
         method="filter_under", label=_("Thuộc cây của tổ chức (id), kể cả chính nó")
     )
-    kind = django_filters.ChoiceFilter(choices=ConferenceKind.choices)
     date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
 
     class Meta:
         model = Conference
-        fields = ["committee", "kind"]
+        fields = ["committee"]
 
     def filter_under(self, qs, name, value):
         root = visible_organization(self.request, value)
@@ -278,6 +278,7 @@ class AttendanceSerializer(ServiceSerializer):
         ]
         read_only_fields = ["seat"]
         create_only_fields = ["conference", "member"]
+        validators = []
 
 
 class AttendanceFilter(django_filters.FilterSet):
@@ -445,6 +446,7 @@ class AgencySerializer(ServiceSerializer):
         model = Agency
         fields = ["id", "owner", "organization", "name", "kind", "is_active"]
         create_only_fields = ["owner"]
+        validators = []
 
 
 class AgencyViewSet(
@@ -456,7 +458,7 @@ class AgencyViewSet(
     ScopedViewSet,
 ):
     serializer_class = AgencySerializer
-    filterset_fields = ["owner", "organization", "kind", "is_active"]
+    filterset_fields = ["owner", "organization", "is_active"]
     ordering_fields = ["name", "id"]
 
     def get_queryset(self):
@@ -582,6 +584,9 @@ class AssignedTaskViewSet(
 
 class TaskEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+    # The values of AssignedTask.state; plain strings so the schema keeps one TaskState enum.
+    from_state = serializers.CharField(read_only=True, help_text=_("Tình trạng trước."))
+    to_state = serializers.CharField(read_only=True, help_text=_("Tình trạng sau."))
 
     class Meta:
         model = TaskEvent
@@ -602,11 +607,10 @@ class TaskEventSerializer(serializers.ModelSerializer):
 
 class TaskEventFilter(django_filters.FilterSet):
     task = django_filters.NumberFilter()
-    kind = django_filters.ChoiceFilter(choices=TaskEventKind.choices)
 
     class Meta:
         model = TaskEvent
-        fields = ["task", "kind"]
+        fields = ["task"]
 
 
 class TaskEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

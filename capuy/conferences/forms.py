@@ -177,8 +177,8 @@ class ProgressForm(BootstrapForm):
         kwargs.setdefault("initial", {"reported_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
-        if len(agencies) == 1:
-            self.fields["agency"].initial = agencies[0].pk
+        if agencies.count() == 1:
+            self.fields["agency"].initial = agencies.first().pk
             self.fields["agency"].empty_label = None
 
 

@@ -139,8 +139,7 @@ def task_progress(request, pk: int):
     if not agencies:
         raise PermissionDenied(_("Bạn không có quyền báo cáo tiến độ nhiệm vụ này."))
     choices = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")
-    form = ProgressForm(request.POST or None, request.FILES or None, agencies=list(choices))
-    form.fields["agency"].queryset = choices
+    form = ProgressForm(request.POST or None, request.FILES or None, agencies=choices)
     if request.method == "POST" and form.is_valid():
         try:
             services.task_report_progress(acting_user=request.user, task=task, **form.cleaned_data)

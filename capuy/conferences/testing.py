@@ -106,19 +106,24 @@ def province_agencies(world: World) -> dict[str, Agency]:
     }
 
 
-def sweep_rows(label: str, committee: Committee, member, agency_organization=None) -> None:
-    """One conference of ``committee`` with a row of every conference model, each carrying
-    ``label`` in its text, for the route sweep. ``member`` gets a seat if it has none."""
-    organization = committee.term.organization
-    day = max(committee.term.start_on, date(2020, 10, 15))
+def sweep_rows(place) -> None:
+    """Rows of every conference model at one place of the route sweep
+    (tests/test_scope_sweep.py): a conference of the place's committee with attendance, a
+    guest, an agenda item with a document, a conclusion, an agency and a task with a progress
+    report and an event, every text carrying the place's label.
+
+    The agency's own organization is the first cell under the place, so a cell's people read
+    the tasks of the committee above them (``AgencyReachQuerySet``) without changing them.
+    """
+    from capuy.organizations.choices import CELL_KINDS
+    from capuy.organizations.models import Organization
+
+    org, member, label = place.org, place.member, place.label
+    committee = Committee.objects.filter(term__organization=org).order_by("pk").first()
     seat = Seat.objects.filter(committee=committee, member=member).first()
-    if seat is None:
-        seat = Seat.objects.create(
-            committee=committee, member=member, role=SeatRole.UY_VIEN_BCH, start_on=day
-        )
-    day = max(day, seat.start_on)
+    day = max(seat.start_on, date(2020, 12, 1))
     conference = Conference.objects.create(
-        committee=committee, number=1, date=day, session=Session.SANG, place=f"Hội trường {label}"
+        committee=committee, number=1, date=day, session=Session.SANG, place=f"Phòng họp {label}"
     )
     conference.chairs.set([member])
     ConferenceAttendance.objects.create(conference=conference, member=member, seat=seat)
@@ -126,7 +131,7 @@ def sweep_rows(label: str, committee: Committee, member, agency_organization=Non
     item = AgendaItem.objects.create(conference=conference, title=f"Báo cáo {label}")
     AgendaDocument.objects.create(
         item=item,
-        file=ContentFile(PDF, name=f"tai-lieu-{label}.pdf"),
+        file=ContentFile(PDF, name=f"{label}.pdf"),
         name=f"Tài liệu {label}.pdf",
         kind="pdf",
         size=len(PDF),
@@ -134,15 +139,21 @@ def sweep_rows(label: str, committee: Committee, member, agency_organization=Non
     conclusion = Conclusion.objects.create(
         conference=conference, agenda_item=item, text=f"Kết luận {label}"
     )
-    agency = Agency.objects.create(
-        owner=organization, name=f"Cơ quan {label}", organization=agency_organization
+    cell = (
+        Organization.objects.filter(path__startswith=org.path, kind__in=CELL_KINDS)
+        .exclude(pk=org.pk)
+        .order_by("path")
+        .first()
     )
+    agency = Agency.objects.create(owner=org, name=f"Cơ quan {label}", organization=cell)
     task = AssignedTask.objects.create(
         conference=conference,
         conclusion=conclusion,
         title=f"Nhiệm vụ {label}",
         expected_product=f"Sản phẩm {label}",
         due_on=date(2030, 1, 1),
+        state="dang_thuc_hien",
+        percent_done=10,
     )
     TaskAssignment.objects.create(task=task, agency=agency, lead=True)
     progress = TaskProgress.objects.create(
@@ -151,12 +162,16 @@ def sweep_rows(label: str, committee: Committee, member, agency_organization=Non
         reported_on=day,
         percent=10,
         note=f"Tiến độ {label}",
-        file=ContentFile(PDF, name=f"bao-cao-{label}.pdf"),
+        file=ContentFile(PDF, name=f"{label}.pdf"),
         file_name=f"Báo cáo tiến độ {label}.pdf",
         file_kind="pdf",
         file_size=len(PDF),
     )
     TaskEvent.objects.create(
-        task=task, kind="tien_do", to_state="giao", percent=10, note=f"Diễn biến {label}",
+        task=task,
+        kind="tien_do",
+        to_state="dang_thuc_hien",
+        percent=10,
+        note=f"Diễn biến {label}",
         progress=progress,
     )

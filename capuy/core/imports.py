@@ -338,13 +338,13 @@ def write_template(
     sheet = workbook.active
     sheet.title = sheet_title[:31]
     last = get_column_letter(len(columns))
-    sheet["A1"] = title
+    sheet["A1"] = str(title)
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A1"].alignment = Alignment(horizontal="center")
     sheet.merge_cells(f"A1:{last}1")
     header_fill = PatternFill("solid", fgColor="F2DCDB")
     for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=3, column=index, value=column.label)
+        cell = sheet.cell(row=3, column=index, value=str(column.label))
         cell.font = Font(bold=True)
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -354,7 +354,7 @@ def write_template(
             sheet.cell(row=row, column=index).number_format = "@"
     for offset, example in enumerate(examples):
         for index, value in enumerate(example, start=1):
-            sheet.cell(row=4 + offset, column=index, value=value)
+            sheet.cell(row=4 + offset, column=index, value=str(value) if value else None)
     sheet.freeze_panes = "A4"
 
     guide = workbook.create_sheet(_("Hướng dẫn")[:31])
@@ -364,11 +364,11 @@ def write_template(
     guide["A1"].font = guide["B1"].font = Font(bold=True)
     for column in columns:
         required = _("bắt buộc") if column.required else _("không bắt buộc")
-        guide.append([column.label, f"{column.help} ({required})".strip()])
+        guide.append([str(column.label), f"{column.help} ({required})".strip()])
     if notes:
         guide.append([])
         for note in notes:
-            guide.append(["", note])
+            guide.append(["", str(note)])
     for row in guide.iter_rows(min_row=2):
         row[1].alignment = Alignment(wrap_text=True)
     out = io.BytesIO()

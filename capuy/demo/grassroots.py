@@ -221,7 +221,14 @@ def create_meetings(
         for month in range(1, 13):
             held = _meeting_day(rng, year, month, day)
             rows.append(
-                (cell.pk, adapt(held), MeetingKind.THUONG_KY.value, MeetingStatus.HELD.value, "", regular)
+                (
+                    cell.pk,
+                    adapt(held),
+                    MeetingKind.THUONG_KY.value,
+                    MeetingStatus.HELD.value,
+                    "",
+                    regular,
+                )
             )
             if thematic and month % 3 == 0:
                 rows.append(
@@ -290,16 +297,19 @@ def create_attendances(
 ) -> list[Attendance]:
     rows: list[Attendance] = []
     for seat, count in zip(seats, counts, strict=True):
-        pool = [c for c in cells_for(seat) if c.merged_into_id != own_cell.get(seat.member_id)]
-        in_pool = {c.pk for c in pool}
-        flagged = [c for c in flagged_cells if c.pk in in_pool]
+        pool = cells_for(seat)
+        own = own_cell.get(seat.member_id)
         used: set[int] = set()
         level = seat.committee.level
-        if count > sum(len(meetings_by_cell[c.pk]) for c in pool):
-            raise ValueError(f"not enough meetings for {count} attendances of one member")
+        attempts = 0
         while len(used) < count:
-            source = flagged if flagged and rng.random() < FLAGGED_SHARE else pool
+            attempts += 1
+            if attempts > 100 * count:
+                raise ValueError("not enough meetings to place the demo attendances")
+            source = flagged_cells if flagged_cells and rng.random() < FLAGGED_SHARE else pool
             cell = source[int(rng.random() * len(source))]
+            if cell.merged_into_id == own:
+                continue  # not at the member's own cell
             meeting_pk, held = rng.choice(meetings_by_cell[cell.pk])
             if meeting_pk in used:
                 continue
@@ -421,7 +431,9 @@ def create_field_visits(
 ) -> int:
     places = list(
         Organization.objects.filter(
-            path__startswith=root.path, kind=OrgKind.DANG_BO_CO_SO, established_on__lte=date(year, 1, 1)
+            path__startswith=root.path,
+            kind=OrgKind.DANG_BO_CO_SO,
+            established_on__lte=date(year, 1, 1),
         )
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=date(year, 12, 31)))
         .order_by("path")
@@ -526,5 +538,3 @@ def build_grassroots_demo(
         field_visits=visits,
         rule=rule,
     )
-
-

@@ -555,6 +555,8 @@ class CopyWriter:
         member_columns = [Member._meta.get_field(f).column for f in MEMBER_FIELDS] + member_extra
         self.org_copy = self._copy_sql(self.org_table, org_columns)
         self.member_copy = self._copy_sql(self.member_table, member_columns)
+        self.org_types = self._column_types(self.org_table, org_columns)
+        self.member_types = self._column_types(self.member_table, member_columns)
         self.dropped: list[tuple[str, str]] = []
         self.timings: list[tuple[str, float]] = []
         if drop_indexes:
@@ -562,8 +564,20 @@ class CopyWriter:
 
     @staticmethod
     def _copy_sql(table: str, columns: list[str]) -> str:
+        # Binary COPY: about half the client and server CPU of the text format.
         quoted = ", ".join(f'"{c}"' for c in columns)
-        return f'COPY "{table}" ({quoted}) FROM STDIN'
+        return f'COPY "{table}" ({quoted}) FROM STDIN (FORMAT BINARY)'
+
+    def _column_types(self, table: str, columns: list[str]) -> list[int]:
+        """Type OIDs of ``columns``, which binary COPY needs to encode each value."""
+        with self.raw.cursor() as cur:
+            cur.execute(
+                "SELECT attname, atttypid::int FROM pg_attribute"
+                " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                [table],
+            )
+            types = dict(cur.fetchall())
+        return [types[column] for column in columns]
 
     def _drop_member_indexes(self) -> None:
         with self.raw.cursor() as cur:
@@ -586,6 +600,7 @@ class CopyWriter:
         extra = self.org_defaults
         with self.raw.cursor() as cur:
             with cur.copy(self.org_copy) as copy:
+                copy.set_types(self.org_types)
                 for node in root.walk():
                     copy.write_row(org_row(node) + extra)
             cur.execute(
@@ -599,6 +614,7 @@ class CopyWriter:
         extra = self.member_defaults
         done = 0
         with self.raw.cursor() as cur, cur.copy(self.member_copy) as copy:
+            copy.set_types(self.member_types)
             write = copy.write_row
             if extra:
                 for done, row in enumerate(rows, start=1):

@@ -13,7 +13,9 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from capuy.api.organizations import visible_organization
@@ -25,7 +27,7 @@ from capuy.core.vntext import format_date
 from capuy.organizations.choices import SeatLevel
 from capuy.organizations.models import Organization
 
-from . import services
+from . import access, services
 from .choices import AttendanceRole, Confirmation, MeetingStatus
 from .models import (
     Attendance,
@@ -53,7 +55,10 @@ class RecorderPermission(ScopedPermission):
         return has_any(user, VIEW)
 
     def has_object_permission(self, request, view, obj):
-        return True
+        if request.method in SAFE_METHODS:
+            return True
+        may_write = getattr(view, "may_write", None)
+        return may_write is None or may_write(request.user, obj)
 
 
 class UnderFilter(django_filters.FilterSet):
@@ -231,6 +236,9 @@ class MeetingScheduleViewSet(
             .order_by("cell__path", "id")
         )
 
+    def may_write(self, user, schedule) -> bool:
+        return access.may_run_cell(user, schedule.cell)
+
     def service_create(self, data):
         return services.schedule_create(acting_user=self.request.user, **data)
 
@@ -316,6 +324,9 @@ class CellMeetingViewSet(
             .select_related("cell")
             .order_by("-date", "cell__path", "id")
         )
+
+    def may_write(self, user, meeting) -> bool:
+        return access.may_run_cell(user, meeting.cell)
 
     def service_create(self, data):
         data = dict(data)
@@ -410,8 +421,11 @@ class MeetingAttendanceSerializer(ServiceSerializer):
         himself), without confirming that anybody else exists."""
         meeting = attrs["meeting"]
         user = self.context["request"].user
-        holders = upper_seat_holders(meeting.cell, meeting.date, [attrs["member_id"]])
         own = getattr(user, "member", None)
+        is_self = own is not None and own.pk == attrs["member_id"]
+        if access.recording_capacity(user, meeting.cell, own if is_self else None) is None:
+            raise PermissionDenied(_("Bạn không ghi được lượt dự ở buổi sinh hoạt này."))
+        holders = upper_seat_holders(meeting.cell, meeting.date, [attrs["member_id"]])
         if attrs["member_id"] in holders:
             attrs["member"] = holders[attrs["member_id"]]["member"]
         elif own is not None and own.pk == attrs["member_id"]:
@@ -479,9 +493,15 @@ class AttendanceViewSet(
     def get_queryset(self):
         return (
             Attendance.objects.visible_to(self.request.user, VIEW)
-            .select_related("member", "seat__committee__term__organization")
+            .select_related("member", "meeting__cell", "seat__committee__term__organization")
             .order_by("-date", "id")
         )
+
+    def may_write(self, user, attendance) -> bool:
+        cell = attendance.meeting.cell
+        if self.action in ("confirm", "dispute"):
+            return access.may_confirm(user, cell)
+        return access.recording_capacity(user, cell, attendance.member) is not None
 
     def service_create(self, data):
         return services.attendance_record(acting_user=self.request.user, **data)
@@ -551,8 +571,12 @@ class FieldVisitSerializer(ServiceSerializer):
 
     def validate(self, attrs):
         org, member_id = attrs["organization"], attrs.pop("member_id")
+        user = self.context["request"].user
+        own = getattr(user, "member", None)
+        is_self = own is not None and own.pk == member_id
+        if access.recording_capacity(user, org, own if is_self else None) is None:
+            raise PermissionDenied(_("Bạn không ghi được chuyến công tác ở nơi này."))
         holders = {row["member"].pk: row["member"] for row in seat_holders_above(org, attrs["date"])}
-        own = getattr(self.context["request"].user, "member", None)
         if member_id in holders:
             attrs["member"] = holders[member_id]
         elif own is not None and own.pk == member_id:
@@ -597,6 +621,9 @@ class FieldVisitViewSet(
             .select_related("member", "organization", "seat__committee__term__organization")
             .order_by("-date", "id")
         )
+
+    def may_write(self, user, visit) -> bool:
+        return access.recording_capacity(user, visit.organization, visit.member) is not None
 
     def service_create(self, data):
         return services.field_visit_record(acting_user=self.request.user, **data)

@@ -210,6 +210,7 @@ class _Lookups:
 
     def __init__(self, user, raws: list[_Raw]):
         codes = {r.cell_code for r in raws if r.cell_code}
+        codes |= {code.upper() for code in codes}
         cells = Organization.objects.filter(code__in=codes, kind__in=CELL_KINDS)
         self.cells = {c.code: c for c in cells if access.may_run_cell(user, c)}
         self.cells_ci = {c.upper(): cell for c, cell in self.cells.items()}

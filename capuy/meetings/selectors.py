@@ -19,6 +19,7 @@ from capuy.committees.models import Seat
 from capuy.core.scoping import VIEW, scope_q
 from capuy.core.vntext import nfc, search_key
 from capuy.members.models import MemberTransfer
+from capuy.organizations.choices import CELL_KINDS
 from capuy.organizations.models import Organization
 
 from .access import secretary_paths
@@ -161,8 +162,7 @@ def home_cell_meetings(user, *, on: date | None = None, limit: int = 5) -> list[
         return []
     day = on or today()
     cells = list(
-        Organization.objects.cells()
-        .filter(scope_q("path", paths))
+        Organization.objects.filter(scope_q("path", paths), kind__in=CELL_KINDS)
         .valid_on(day)
         .order_by("path")[:limit]
     )

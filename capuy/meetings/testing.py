@@ -90,61 +90,79 @@ def build_grassroots(world: World) -> Grassroots:
     return Grassroots(world, tuan, binh, tuan_seat, binh_district, binh_province, rule)
 
 
-def add_sweep_rows(world: World, far_cell, far_member) -> None:
-    """Rows of every meetings model inside and outside each persona's scope (the route sweep).
-
-    Attendances are by members each persona may see where the attendance is, so a list never
-    shows a name the persona may not see (cells: C01 — the secretary's; C02; H02's cell; the
-    far province's cell).
-    """
-    tuan = world.members["tuan"]
-    hung_outside = world.members["hung_outside"]
-    outside_seat = Seat.objects.filter(member=hung_outside).first() or seat_for(
-        hung_outside, world.other_district
+def sweep_rows(place) -> None:
+    """Rows of every meetings model at one place of the route sweep (tests/test_scope_sweep.py):
+    a regulation at the place, and at a cell under it a schedule, a held meeting with an
+    attendance by the place's member (his seat is the sweep's seat there) and, as in life, by the
+    province's committee member, a field visit, and a meeting to come."""
+    org, member, label = place.org, place.member, place.label
+    cell = org if org.is_cell else place.other_cell
+    rule_at(org, number=f"QĐ-{label}")
+    seat = (
+        Seat.objects.filter(member=member, committee__term__organization=org)
+        .select_related("committee__term__organization")
+        .first()
     )
-    far_seat = Seat.objects.filter(member=far_member).first() or seat_for(
-        far_member, far_cell.get_parent()
+    schedule = MeetingSchedule.objects.create(
+        cell=cell, day_of_month=5, starts_on=date(2021, 1, 1), place=f"Lịch {label}"
     )
-    rule_at(world.province, number="01-QĐ/TU T01")
-    rule_at(far_cell.get_parent(), number="02-QĐ/TU T02")
-    rule_at(world.district, number="03-QĐ/HU H01", start=date(2016, 1, 1))
-    rows = [
-        (world.other_cell, tuan, world.seat, "C02"),
-        (world.outside_cell, hung_outside, outside_seat, "H02"),
-        (far_cell, far_member, far_seat, "T02"),
-        (world.cell, tuan, world.seat, "C01"),
-    ]
-    for cell, member, seat, label in rows:
-        schedule = MeetingSchedule.objects.create(
-            cell=cell, day_of_month=5, starts_on=date(2021, 1, 1), place=f"Lịch {label}"
-        )
-        meeting = CellMeeting.objects.create(
-            cell=cell,
-            date=date(2021, 3, 5),
-            status=MeetingStatus.HELD,
-            place=f"Hội trường {label}",
-            topics=f"Nội dung {label}",
-            schedule=schedule,
-        )
+    meeting = CellMeeting.objects.create(
+        cell=cell,
+        date=date(2021, 3, 5),
+        status=MeetingStatus.HELD,
+        place=f"Hội trường {label}",
+        topics=f"Nội dung {label}",
+        schedule=schedule,
+    )
+    province_seat = (
+        Seat.objects.filter(committee__term__organization__path=cell.path[:4])
+        .exclude(member=member)
+        .select_related("committee__term__organization")
+        .first()
+    )
+    for attendee_seat, note in ((seat, f"Dự {label}"), (province_seat, f"Tỉnh dự {label}")):
+        if attendee_seat is None:
+            continue
         Attendance.objects.create(
             meeting=meeting,
-            member=member,
-            seat=seat,
-            level=seat.level,
+            member=attendee_seat.member,
+            seat=attendee_seat,
+            level=attendee_seat.level,
             date=meeting.date,
             cell_path=cell.path,
             status=AttendanceStatus.RECORDED,
             entered_via=EnteredBy.OFFICE,
             confirmation=Confirmation.PENDING,
-            notes=f"Dự {label}",
+            notes=note,
         )
-        FieldVisit.objects.create(
-            member=member,
-            seat=seat,
-            level=seat.level,
-            organization=cell,
-            org_path=cell.path,
-            date=date(2021, 4, 1),
-            purpose=f"Công tác {label}",
-        )
-        CellMeeting.objects.create(cell=cell, date=date(2021, 4, 5), place=f"Sắp họp {label}")
+    FieldVisit.objects.create(
+        member=member,
+        seat=seat,
+        level=seat.level,
+        organization=cell,
+        org_path=cell.path,
+        date=date(2021, 4, 1),
+        purpose=f"Công tác {label}",
+    )
+    CellMeeting.objects.create(cell=cell, date=date(2021, 4, 5), place=f"Sắp họp {label}")
+
+
+def upper_committee_names(user, meeting) -> set[str]:
+    """Who the attendee picker may show for ``meeting``: the holders, that day, of seats on the
+    committees above its cell (by design beyond the user's member scope)."""
+    if meeting is None:
+        return set()
+    above = [p for p in meeting.cell.ancestor_paths() if p != meeting.cell.path]
+    return set(
+        Seat.objects.held_on(meeting.date)
+        .filter(committee__term__organization__path__in=above)
+        .values_list("member__full_name", flat=True)
+    )
+
+
+def attendee_names(user, obj=None) -> set[str]:
+    """Names a list of attendances or field visits shows: the members who attended or visited
+    where the user may see (an attendance row carries its attendee, whoever he is)."""
+    return set(
+        Attendance.objects.visible_to(user).values_list("member__full_name", flat=True)
+    ) | set(FieldVisit.objects.visible_to(user).values_list("member__full_name", flat=True))

@@ -41,7 +41,7 @@ class NewsItem(models.Model):
     lead = models.TextField(_("sapo (đoạn mở đầu)"))
     body = models.TextField(_("nội dung"), blank=True)
     author_initials = models.CharField(
-        _("bút danh tác giả"), max_length=30, help_text=_("Ví dụ: S.T")
+        _("bút danh tác giả"), max_length=30, blank=True, help_text=_("Ví dụ: S.T")
     )
     source_tag = models.CharField(_("nguồn"), max_length=20, default="BNP")
     status = models.CharField(
@@ -131,7 +131,7 @@ class NewsPhoto(models.Model):
     class Meta:
         verbose_name = _("ảnh kèm tin")
         verbose_name_plural = _("ảnh kèm tin")
-        ordering = ["item", "position", "id"]
+        ordering = ["position", "id"]
 
     def __str__(self) -> str:
         return self.caption or f"Ảnh {self.pk}"

@@ -32,8 +32,9 @@ def _megabytes(size: int) -> str:
     return format_number(size / (1024 * 1024), 1)
 
 
-def clean_photo(upload, field: str = "image") -> ContentFile:
-    """The upload as a re-encoded image file, or a ValidationError in Vietnamese on ``field``."""
+def clean_photo(upload, field: str = "image") -> tuple[ContentFile, int, int]:
+    """The upload re-encoded, with its width and height; or a ValidationError in Vietnamese
+    on ``field``."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     not_image = _("Tệp «%(name)s» không phải là ảnh: chỉ nhận ảnh JPEG, PNG hoặc WebP.") % {
@@ -72,6 +73,7 @@ def clean_photo(upload, field: str = "image") -> ContentFile:
                 )
                 image = image.convert("RGBA" if has_alpha else "RGB")
                 image.thumbnail((MAX_SIDE, MAX_SIDE))
+                size_out = image.size
                 out = BytesIO()
                 if has_alpha:
                     image.save(out, format="PNG", optimize=True)
@@ -84,4 +86,4 @@ def clean_photo(upload, field: str = "image") -> ContentFile:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
             Image.DecompressionBombWarning) as exc:
         raise ValidationError({field: not_image}) from exc
-    return ContentFile(out.getvalue(), name=name)
+    return ContentFile(out.getvalue(), name=name), *size_out

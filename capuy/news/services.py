@@ -193,7 +193,7 @@ def news_photo_add(
     note = _require_note_if_published(locked, revision_note)
     if upload is None:
         raise ValidationError({"image": _("Hãy chọn tệp ảnh.")})
-    content = clean_photo(upload)
+    content, width, height = clean_photo(upload)
     last = locked.photos.order_by("-position").values_list("position", flat=True).first()
     photo = NewsPhoto(
         item=locked,
@@ -202,6 +202,7 @@ def news_photo_add(
         uploaded_by=_actor(acting_user),
     )
     photo.image.save(content.name, content, save=False)
+    photo.width, photo.height = width, height
     try:
         photo.full_clean()
         photo.save()

@@ -118,15 +118,24 @@ def leader_rows(
     org=None,
     level: str | None = None,
     confirmed_only: bool = False,
+    member_id: int | None = None,
 ) -> QuerySet:
     """One row per (member, level): ``member_id``, ``level``, ``quota``, ``attendances``,
     ``progress`` (≥ 0 when on track pro rata), ``seat_org_id``/``seat_org_path`` (the committee's
-    organization), from seats the user may see."""
+    organization), from seats the user may see.
+
+    With ``member_id`` the rows are that member's own, whatever the user's scope ("Của tôi":
+    the caller passes the signed-in user's own member).
+    """
     rules = rules_for(org, period)
     levels = [level] if level else list(UPPER_LEVELS)
+    base = (
+        Seat.objects.filter(member_id=member_id)
+        if member_id is not None
+        else Seat.objects.visible_to(user, VIEW)
+    )
     seats = (
-        Seat.objects.visible_to(user, VIEW)
-        .filter(start_on__lte=period.end)
+        base.filter(start_on__lte=period.end)
         .filter(Q(end_on__isnull=True) | Q(end_on__gte=period.start))
         .filter(**{f"{SEAT_KIND}__in": [LEVEL_KINDS[lvl] for lvl in levels]})
     )

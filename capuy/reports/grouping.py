@@ -92,3 +92,12 @@ def groups_for(
         extra = Organization.objects.visible_to(user, VIEW).filter(path__in=missing)
         groups += [Group(o, counted[o.path]) for o in extra.order_by("path")]
     return groups
+
+
+def org_choices(user) -> list[Organization]:
+    """Choices for an organization filter: the user's top nodes, and their children when there
+    is one top node (a province and its districts/communes)."""
+    nodes = top_nodes(user)
+    if len(nodes) != 1:
+        return nodes
+    return nodes + [child for child in children_of(user, nodes[0]) if not child.is_cell]

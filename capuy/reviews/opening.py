@@ -161,13 +161,14 @@ def _org_facts(cycle: ReviewCycle, rules: Rules) -> list[tuple]:
 def _fill_temp(cursor, facts: list[tuple]) -> None:
     vendor = connection.vendor
     columns = ", ".join(f"{name} {type_}" for name, type_ in COLUMNS)
+    schema = "pg_temp" if vendor == "postgresql" else "temp"
+    cursor.execute(f"DROP TABLE IF EXISTS {schema}.{TEMP}")
     if vendor == "postgresql":
         cursor.execute(f"CREATE TEMP TABLE {TEMP} ({columns}) ON COMMIT DROP")
         arrays = [list(col) for col in zip(*facts, strict=True)] if facts else [[]] * len(COLUMNS)
         casts = ", ".join(f"%s::{type_}[]" for _, type_ in COLUMNS)
         cursor.execute(f"INSERT INTO {TEMP} SELECT * FROM unnest({casts})", arrays)
     else:
-        cursor.execute(f"DROP TABLE IF EXISTS temp.{TEMP}")
         cursor.execute(f"CREATE TEMP TABLE {TEMP} ({columns})")
         marks = ", ".join(["%s"] * len(COLUMNS))
         for start in range(0, len(facts), 5_000):
@@ -195,7 +196,11 @@ def populate(cycle: ReviewCycle, rules: Rules) -> OpenedCounts:
     facts = _org_facts(cycle, rules)
     end = cycle.period_end
     members, transfers = _t("members.Member"), _t("members.MemberTransfer")
-    committees, terms, seats = _t("committees.Committee"), _t("committees.Term"), _t("committees.Seat")
+    committees, terms, seats = (
+        _t("committees.Committee"),
+        _t("committees.Term"),
+        _t("committees.Seat"),
+    )
     subjects = rules.subjects
     similar = rules.quota_grouping == "similar_role"
 
@@ -367,6 +372,6 @@ def populate(cycle: ReviewCycle, rules: Rules) -> OpenedCounts:
                 """,
                 [cycle.pk, SubjectKind.LEADER, similar, *roles, end, end, *roles],
             )
-        if connection.vendor != "postgresql":
-            cursor.execute(f"DROP TABLE IF EXISTS temp.{TEMP}")
+        schema = "pg_temp" if connection.vendor == "postgresql" else "temp"
+        cursor.execute(f"DROP TABLE IF EXISTS {schema}.{TEMP}")
     return counts

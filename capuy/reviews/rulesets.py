@@ -66,7 +66,9 @@ def rule_set_for(year: int, organization=None) -> RuleSet | None:
         return national
     overlays = (
         RuleSet.objects.filter(
-            base=national, organization__path__in=organization.ancestor_paths(), first_year__lte=year
+            base=national,
+            organization__path__in=organization.ancestor_paths(),
+            first_year__lte=year,
         )
         .exclude(last_year__lt=year)
         .select_related("organization")

@@ -111,7 +111,7 @@ KIND_GROUP_LABELS = {
 
 
 def quota_group_label(key: str, names: dict[str, str] | None = None) -> str:
-    """"Đảng viên — Đảng bộ xã An Phú", "Cán bộ lãnh đạo (bi_thu) — …" for a group key."""
+    """ "Đảng viên — Đảng bộ xã An Phú", "Cán bộ lãnh đạo (bi_thu) — …" for a group key."""
     from capuy.committees.choices import SeatRole
     from capuy.organizations.choices import OrgKind, UnitType
 
@@ -357,6 +357,11 @@ class Coverage:
     @property
     def decided_pct(self) -> float:
         return 100.0 * self.decided / self.required if self.required else 100.0
+
+    @property
+    def undecided_reviewed_pct(self) -> float:
+        """The part of the bar reviewed but not decided yet."""
+        return self.reviewed_pct - self.decided_pct
 
     def add(self, kind: str, status: str, n: int) -> None:
         self.total += n

@@ -11,6 +11,7 @@ Cycles
 One review
     ``review_self_assess`` → ``review_propose`` → ``review_decide`` (also ``review_decide_many``
     for a batch, lowest levels first so the quota counts the good before the excellent),
+    ``review_record_cell_result`` (self-assessment and the cell's proposal in one go),
     ``review_reopen``, ``review_set_exemption``. Each writes a ``ReviewEvent``.
 Catalogue and rules
     ``rule_set_update``, ``rule_set_create_overlay``, ``manifestation_create``,
@@ -222,9 +223,7 @@ def cycle_close_level(*, acting_user, cycle: ReviewCycle, level: str) -> ReviewC
     locked = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
     require(level in DecisionLevel.values, "level", _("Cấp không hợp lệ."))
     label = str(DecisionLevel(level).label)
-    require(
-        not locked.level_closed(level), "level", _("%(level)s đã khóa sổ.") % {"level": label}
-    )
+    require(not locked.level_closed(level), "level", _("%(level)s đã khóa sổ.") % {"level": label})
     present = set(Review.objects.filter(cycle=locked).values_list("decision_level", flat=True))
     for lower in DECISION_LEVEL_ORDER[: DECISION_LEVEL_ORDER.index(level)]:
         require(
@@ -584,6 +583,38 @@ def review_propose(
     return review
 
 
+@transaction.atomic
+def review_record_cell_result(
+    *,
+    acting_user,
+    review: Review,
+    self_level: str,
+    proposed_level: str = "",
+    manifestations: Iterable[Manifestation] | None = None,
+    manifestations_text: str | None = None,
+    override_reason: str = "",
+) -> Review:
+    """What a cell secretary writes down at the year-end meeting for one party member: the
+    self-assessed level with the linked manifestations, then the cell's proposed level. Both
+    steps or neither (the journey-6 phone page and the Excel import call this)."""
+    review = review_self_assess(
+        acting_user=acting_user,
+        review=review,
+        level=self_level,
+        manifestations=manifestations,
+        manifestations_text=manifestations_text,
+        override_reason=override_reason,
+    )
+    if proposed_level or not review.classify:
+        review = review_propose(
+            acting_user=acting_user,
+            review=review,
+            level=proposed_level,
+            override_reason=override_reason,
+        )
+    return review
+
+
 def _quota_lock(review: Review) -> None:
     """Serialize decisions in one quota group on PostgreSQL (SQLite writes one at a time)."""
     if connection.vendor == "postgresql":
@@ -702,9 +733,7 @@ def review_reopen(*, acting_user, review: Review, reason: str) -> Review:
 
 
 @transaction.atomic
-def review_set_exemption(
-    *, acting_user, review: Review, exemption: str, note: str = ""
-) -> Review:
+def review_set_exemption(*, acting_user, review: Review, exemption: str, note: str = "") -> Review:
     """Record (or clear, with ``exemption=""``) why a subject is not reviewed or not
     classified; the rule set says which (domain.md §5.1)."""
     review = _lock_review(acting_user, review)
@@ -712,7 +741,9 @@ def review_set_exemption(
     _check_open(review)
     _check_unlocked(review)
     require(
-        exemption in Exemption.values, "exemption", _("Trường hợp miễn, không xếp loại không hợp lệ.")
+        exemption in Exemption.values,
+        "exemption",
+        _("Trường hợp miễn, không xếp loại không hợp lệ."),
     )
     note = (note or "").strip()
     require(
@@ -825,7 +856,12 @@ def rule_set_create_overlay(
     """A province's own values on top of a national rule set (only what it sets)."""
     ensure_in_scope(acting_user, organization, CHANGE)
     require(not base.is_overlay, "base", _("Chỉ lập bộ quy tắc riêng trên bộ quy tắc toàn quốc."))
-    unknown = set(quota) - {"quota_percent", "quota_denominator", "quota_grouping", "quota_rounding"}
+    unknown = set(quota) - {
+        "quota_percent",
+        "quota_denominator",
+        "quota_grouping",
+        "quota_rounding",
+    }
     require(not unknown, "__all__", _("Trường không hợp lệ: %s") % ", ".join(sorted(unknown)))
     overlay = RuleSet(
         code=code,

@@ -176,7 +176,13 @@ SUBJECTS = {
     ],
     # Seats reviewed as individual leaders: the committees of these kinds of organization.
     "leader_org_kinds": ["dang_bo_tinh", "dang_bo_huyen", "dang_bo_xa"],
-    "leader_roles": ["bi_thu", "pho_bi_thu_thuong_truc", "pho_bi_thu", "uy_vien_btv", "uy_vien_bch"],
+    "leader_roles": [
+        "bi_thu",
+        "pho_bi_thu_thuong_truc",
+        "pho_bi_thu",
+        "uy_vien_btv",
+        "uy_vien_bch",
+    ],
     # One leader collective per organization with a committee: the BTV where there is one.
     "collective": "btv_else_bch",
 }

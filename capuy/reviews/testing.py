@@ -3,14 +3,12 @@ and a grassroots organization with enough members to exercise the excellent quot
 
 from __future__ import annotations
 
-from datetime import date
-
 from capuy.core.testing import World, member_in, org_child
 from capuy.organizations.choices import OrgKind, UnitType
 from capuy.organizations.services import recount_members
 
 from .choices import SubjectKind
-from .models import Manifestation, Review, ReviewCycle, RuleSet
+from .models import Manifestation, Review, ReviewCycle, ReviewEvent, RuleSet
 
 
 def rule_set(code: str = "qd132-hd21") -> RuleSet:
@@ -53,50 +51,59 @@ def big_grassroots(world: World, members: int = 12):
         world.district, "H01-X09", "Đảng bộ xã Quy Mô", OrgKind.DANG_BO_CO_SO, UnitType.XA_PHUONG
     )
     cell = org_child(grassroots, "H01-X09-C01", "Chi bộ thôn Hạn Mức", OrgKind.CHI_BO_TRUC_THUOC)
-    people = [
-        member_in(cell, "Vũ", "Văn", f"Thứ{i:02d}", admitted_on=date(2010, 1, 1))
-        for i in range(members)
-    ]
+    people = [member_in(cell, "Vũ", "Văn", f"Thứ{i:02d}") for i in range(members)]
     recount_members()
     return grassroots, cell, people
 
 
-def sweep_rows(world: World, far_root) -> None:
-    """Review rows for the route sweep: a cycle of each province (opened by the superuser)
-    with every kind of subject, a few steps recorded, and a provincial overlay each."""
+def sweep_rows(place) -> None:
+    """Review rows for the route sweep at one ``Place`` (tests/test_scope_sweep.py): a
+    provincial-style overlay owned by the place's organization, a cycle over its subtree
+    (opened by the superuser) with every kind of subject, and the place member's
+    self-assessment and proposal, so that each persona has rows inside and outside."""
     from django.contrib.auth import get_user_model
 
     from .services import cycle_open, review_propose, review_self_assess
 
     root = get_user_model().objects.get(username="root")
     base = rule_set()
-    for org, label in ((world.province, "T01"), (far_root, "T02")):
-        RuleSet.objects.create(
-            code=f"rieng-{label.lower()}",
-            name=f"Quy tắc riêng {label}",
-            regulation=base.regulation,
-            first_year=2019,
-            last_year=2022,
-            base=base,
-            organization=org,
-            config={"deadline_days": {"co_so": 10}},
-        )
-        cycle = cycle_open(
-            acting_user=root,
-            rule_set=base,
-            organization=org,
-            year=2019,
-            name=f"Đợt xếp loại {label}",
-        )
-        a1 = manifestation("A1")
-        for review in Review.objects.filter(cycle=cycle, subject_kind=SubjectKind.MEMBER):
-            review_self_assess(
-                acting_user=root,
-                review=review,
-                level="HTTNV",
-                manifestations=[a1],
-                note=f"Tự kiểm điểm {label}-{review.pk}",
-            )
-            review_propose(
-                acting_user=root, review=review, level="HTTNV", note=f"Đề xuất {label}-{review.pk}"
-            )
+    RuleSet.objects.create(
+        code=f"rieng-{place.label.lower()}",
+        name=f"Quy tắc riêng {place.label}",
+        regulation=base.regulation,
+        first_year=2019,
+        last_year=2022,
+        base=base,
+        organization=place.org,
+        config={"deadline_days": {"co_so": 10}},
+    )
+    cycle = cycle_open(acting_user=root, rule_set=base, organization=place.org, year=2019)
+    review = Review.objects.get(cycle=cycle, subject_kind=SubjectKind.MEMBER, member=place.member)
+    review_self_assess(
+        acting_user=root,
+        review=review,
+        level="HTTNV",
+        self_text=f"Bản tự kiểm điểm {place.label}",
+        manifestations=[manifestation("A1")],
+        note=f"Tự kiểm điểm {place.label}",
+    )
+    review_propose(acting_user=root, review=review, level="HTTNV", note=f"Đề xuất {place.label}")
+
+
+# The texts of review rows, for the sweep's "no out-of-scope label in a list" check.
+LABELS = {
+    ReviewCycle: lambda c: [c.name],
+    Review: lambda r: [r.self_text],
+    ReviewEvent: lambda e: [e.note],
+    RuleSet: lambda r: [r.name],
+}
+
+
+def overlay_owners(user, obj=None) -> set[str]:
+    """Names the rule-set list shows by design: the organizations owning the overlays the
+    user works under (the province above a district, say)."""
+    return set(
+        RuleSet.objects.visible_to(user)
+        .filter(organization__isnull=False)
+        .values_list("organization__name", flat=True)
+    )

@@ -336,3 +336,20 @@ def test_a_campaign_ends_after_it_starts_and_has_a_positive_goal(world):
         services.campaign_create(**base, goal=-1)
     assert "lớn hơn 0" in messages_of(error.value, "goal")
     assert not Campaign.objects.exists()
+
+
+def test_a_member_is_credited_to_the_cell_he_was_in_when_he_paid(world, give):
+    from capuy.members.services import member_transfer
+
+    hung = world.members["hung"]
+    member_transfer(
+        acting_user=world.users["office"],
+        member=hung,
+        to_cell=world.outside_cell,
+        transferred_on=date(2020, 5, 1),
+    )
+    hung.refresh_from_db()
+    before = give(500_000, member=hung, on=date(2020, 4, 1))
+    after = give(500_000, member=hung, on=date(2020, 5, 2))
+    assert before.org_path == world.cell.path and before.organization == world.cell
+    assert after.org_path == world.outside_cell.path

@@ -114,8 +114,8 @@ def task_assign(
     acting_user,
     conclusion: Conclusion,
     title: str,
-    agencies,
-    due_on: date | None,
+    agencies=(),
+    due_on: date | None = None,
     expected_product: str = "",
     lead_agency: Agency | None = None,
 ) -> AssignedTask:

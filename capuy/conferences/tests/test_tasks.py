@@ -152,8 +152,12 @@ def test_the_list_per_agency_and_the_overdue_flag(task, agencies, office, world)
     late = selectors.task_list(office, overdue=True, today=date(2020, 4, 11))
     assert [t.pk for t in late] == [task.pk] and late[0].overdue
     assert not selectors.task_list(office, overdue=True, today=date(2020, 4, 10)).exists()
-    counts = {a.name: (a.open_count, a.overdue_count) for a in selectors.agency_list(office)}
-    assert counts["Ban Tuyên giáo Tỉnh ủy"] == (1, 0)
+    for today, expected in ((date(2020, 4, 1), (1, 0)), (date(2020, 4, 11), (1, 1))):
+        counts = {
+            a.name: (a.open_count, a.overdue_count)
+            for a in selectors.agency_list(office, today=today)
+        }
+        assert counts["Ban Tuyên giáo Tỉnh ủy"] == expected
     staff_agencies = list(selectors.agency_list(world.users["staff"]))
     assert [a.name for a in staff_agencies] == ["Huyện ủy An Bình"]
 

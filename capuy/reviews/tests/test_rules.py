@@ -37,16 +37,17 @@ QD366 = shipped("qd366-hd43")
 
 
 def ratings(rules: Rules, kind: str, general: str, tasks: str, **overrides) -> dict:
-    values = {
-        c.key: (tasks if c.group == "tasks" else general) for c in rules.criteria[kind]
-    }
+    values = {c.key: (tasks if c.group == "tasks" else general) for c in rules.criteria[kind]}
     values.update(overrides)
     return values
 
 
 def level(rules, kind="member", general="tot", tasks="tot", conditions=None, **overrides):
     return derive_level(
-        rules, kind, ratings=ratings(rules, kind, general, tasks, **overrides), conditions=conditions
+        rules,
+        kind,
+        ratings=ratings(rules, kind, general, tasks, **overrides),
+        conditions=conditions,
     ).level
 
 

@@ -1,0 +1,527 @@
+"""Foundation benchmark: tree page, member search, member list and worker memory at 5.6 M members.
+
+Run against a PostgreSQL database filled by ``bench/synth.sh`` (``capuy synth --members 5600000``):
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/capuy_bench CAPUY_ENV=development \\
+        .venv/bin/python bench/run_foundation.py [--runs 30] [--rss-rounds 200]
+
+Every figure is measured in this process: pages through Django's test ``Client`` (the whole
+middleware stack and template, no network), queries through the ORM. Each case runs a few
+warm-up times, then ``--runs`` timed times; the report gives median and p95 (nearest rank).
+Writes ``bench/out/foundation.json`` and ``bench/out/foundation.md`` (raw, with EXPLAIN
+ANALYZE of the ORM queries); ``bench/RESULTS.md`` is the curated summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "capuy.settings")
+os.environ.setdefault("CAPUY_ENV", "development")
+# A long-running worker is measured: no DEBUG query log growing in memory.
+os.environ.setdefault("DEBUG", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import QuerySet  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+from capuy.accounts.choices import Role  # noqa: E402
+from capuy.accounts.models import RoleGrant  # noqa: E402
+from capuy.core.testing import sign_in  # noqa: E402
+from capuy.members.models import Member  # noqa: E402
+from capuy.organizations.choices import OrgKind  # noqa: E402
+from capuy.organizations.models import Organization  # noqa: E402
+
+# Limits from the issue, in milliseconds (and MB for memory).
+LIMIT_TREE = 150
+LIMIT_SEARCH = 100
+LIMIT_LIST = 50
+LIMIT_SYNTH_S = 300
+LIMIT_SYNTH_MB = 2048
+LIMIT_WORKER_MB = 300
+
+
+@dataclass
+class Result:
+    name: str
+    kind: str  # "page" or "query"
+    scope: str
+    limit_ms: float
+    runs: list[float] = field(default_factory=list)
+    queries: int | None = None
+    status: int | None = None
+    rows: int | None = None
+    explain: str = ""
+    sql: str = ""
+    error: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs) if self.runs else float("nan")
+
+    @property
+    def p95(self) -> float:
+        if not self.runs:
+            return float("nan")
+        ordered = sorted(self.runs)
+        return ordered[max(0, -(-95 * len(ordered) // 100) - 1)]
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and self.p95 <= self.limit_ms
+
+    def summary(self) -> dict:
+        data = asdict(self)
+        data.update(median=self.median, p95=self.p95, ok=self.ok)
+        return data
+
+
+class Bench:
+    def __init__(self, runs: int, warmup: int, explain: bool = True) -> None:
+        self.runs = runs
+        self.warmup = warmup
+        self.explain = explain
+        self.results: list[Result] = []
+
+    def _measure(self, result: Result, call) -> None:
+        try:
+            for _ in range(self.warmup):
+                call()
+            for index in range(self.runs):
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    outcome = call()
+                    result.runs.append((time.perf_counter() - started) * 1000)
+                if index == 0:
+                    result.queries = len(captured.captured_queries)
+                    result.sql = "\n".join(q["sql"] for q in captured.captured_queries)
+            if hasattr(outcome, "status_code"):
+                result.status = outcome.status_code
+                if outcome.status_code != 200:
+                    result.error = f"HTTP {outcome.status_code}"
+            elif isinstance(outcome, list):
+                result.rows = len(outcome)
+        except Exception as exc:  # a page under construction must not stop the other cases
+            result.error = f"{type(exc).__name__}: {exc}"
+            traceback.print_exc()
+        self.results.append(result)
+        print(
+            f"{result.name:<58} {result.scope:<9} median {result.median:8.1f} ms"
+            f"  p95 {result.p95:8.1f} ms  (≤ {result.limit_ms:.0f})  queries {result.queries}"
+            f"{'  ' + result.error if result.error else ''}",
+            flush=True,
+        )
+
+    def page(self, name: str, scope: str, limit: float, client: Client, url: str, **headers):
+        result = Result(name, "page", scope, limit)
+        self._measure(result, lambda: client.get(url, **headers))
+        return result
+
+    def query(self, name: str, scope: str, limit: float, make_qs):
+        result = Result(name, "query", scope, limit)
+        self._measure(result, lambda: list(make_qs()))
+        if self.explain and not result.error:
+            try:
+                result.explain = make_qs().explain(analyze=True, buffers=True)
+            except Exception as exc:
+                result.explain = f"(EXPLAIN failed: {exc})"
+        return result
+
+
+# --- fixtures -----------------------------------------------------------------------------
+
+
+def bench_user(username: str, role: str | None = None, org: Organization | None = None):
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(
+        username=username,
+        defaults={"email": f"{username}@bench.capuy.invalid", "is_superuser": role is None},
+    )
+    if role is not None:
+        RoleGrant.objects.filter(user=user).exclude(organization=org).delete()
+        RoleGrant.objects.get_or_create(user=user, role=role, organization=org)
+    return user
+
+
+def client_for(user) -> Client:
+    client = Client(raise_request_exception=True)
+    sign_in(client, user)
+    return client
+
+
+def url(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+# --- environment --------------------------------------------------------------------------
+
+
+def rss_mb() -> tuple[float, float]:
+    """(current RSS, peak RSS) of this process in MB, from /proc."""
+    status = Path("/proc/self/status").read_text()
+    values = dict(re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB", status, re.MULTILINE))
+    return int(values["VmRSS"]) / 1024, int(values["VmHWM"]) / 1024
+
+
+def environment() -> dict:
+    with connection.cursor() as cur:
+        cur.execute("SHOW server_version")
+        version = cur.fetchone()[0]
+        settings = {}
+        for name in (
+            "shared_buffers",
+            "work_mem",
+            "maintenance_work_mem",
+            "effective_cache_size",
+            "max_parallel_workers_per_gather",
+            "random_page_cost",
+            "jit",
+        ):
+            cur.execute(f"SHOW {name}")
+            settings[name] = cur.fetchone()[0]
+        sizes = {}
+        for model in (Member, Organization):
+            table = model._meta.db_table
+            cur.execute(
+                "SELECT pg_size_pretty(pg_table_size(%s)), pg_size_pretty(pg_indexes_size(%s)),"
+                " (SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass)",
+                [table, table, table],
+            )
+            sizes[table] = dict(zip(("table", "indexes", "rows_estimate"), cur.fetchone(), strict=True))
+    cpu = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        match = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
+        cpu = match.group(1) if match else ""
+    memory = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    load = os.getloadavg()
+    return {
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} vCPU {cpu}, {int(memory.group(1)) // 1024 // 1024} GiB RAM"
+        if memory
+        else "",
+        "load_average": [round(x, 2) for x in load],
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": version,
+        "pg_settings": settings,
+        "sizes": sizes,
+        "members": Member.objects.count(),
+        "organizations": Organization.objects.count(),
+        "git": commit,
+    }
+
+
+def synth_figures() -> dict:
+    """Wall time, CPU and peak RSS of the last bench/synth.sh run, if its files are there."""
+    figures: dict = {}
+    timing = OUT / "synth-time.txt"
+    if timing.exists():
+        text = timing.read_text()
+        for key, label in (
+            ("wall", "Elapsed (wall clock) time (h:mm:ss or m:ss)"),
+            ("user_s", "User time (seconds)"),
+            ("system_s", "System time (seconds)"),
+            ("max_rss_kb", "Maximum resident set size (kbytes)"),
+            ("cpu", "Percent of CPU this job got"),
+        ):
+            match = re.search(re.escape(label) + r":\s*(.+)", text)
+            if match:
+                figures[key] = match.group(1).strip()
+        if "wall" in figures:
+            parts = [float(p) for p in figures["wall"].split(":")]
+            seconds = 0.0
+            for part in parts:
+                seconds = seconds * 60 + part
+            figures["wall_s"] = seconds
+        if "max_rss_kb" in figures:
+            figures["max_rss_mb"] = int(figures["max_rss_kb"]) / 1024
+    log = OUT / "synth.log"
+    if log.exists():
+        figures["log"] = [line for line in log.read_text().splitlines() if line.strip()]
+    return figures
+
+
+# --- the cases ----------------------------------------------------------------------------
+
+
+def run_cases(bench: Bench, users: dict, places: dict) -> None:
+    province, commune = places["province"], places["commune"]
+    clients = {scope: client_for(user) for scope, user in users.items()}
+
+    # (b) tree: the page and the selector-level query behind it.
+    tree = url("organizations:tree")
+    if tree:
+        bench.page("GET organizations:tree", "national", LIMIT_TREE, clients["national"], tree)
+        bench.page("GET organizations:tree", "commune", LIMIT_TREE, clients["commune"], tree)
+    children = url("organizations:children", province.pk)
+    if children:
+        bench.page(
+            "GET organizations:children (province root)",
+            "national",
+            LIMIT_TREE,
+            clients["national"],
+            children,
+            HTTP_HX_REQUEST="true",
+        )
+        bench.page(
+            "GET organizations:children (province root)",
+            "province",
+            LIMIT_TREE,
+            clients["province"],
+            children,
+            HTTP_HX_REQUEST="true",
+        )
+    commune_children = url("organizations:children", commune.pk)
+    if commune_children:
+        bench.page(
+            "GET organizations:children (commune)",
+            "commune",
+            LIMIT_TREE,
+            clients["commune"],
+            commune_children,
+            HTTP_HX_REQUEST="true",
+        )
+    bench.query(
+        "children of the province root with member_count",
+        "national",
+        LIMIT_TREE,
+        lambda: Organization.objects.filter(
+            path__startswith=province.path, depth=province.depth + 1
+        ).values("path", "name", "member_count"),
+    )
+
+    # (c) search by unaccented prefix, whole country and inside one province.
+    def scoped(scope: str) -> QuerySet:
+        return Member.objects.visible_to(users[scope])
+
+    for scope in ("national", "province"):
+        bench.query(
+            'search_text startswith "nguyen van h"',
+            scope,
+            LIMIT_SEARCH,
+            lambda s=scope: scoped(s)
+            .filter(search_text__startswith="nguyen van h")
+            .order_by("sort_key", "id")[:50],
+        )
+        bench.query(
+            'given_search startswith "hung"',
+            scope,
+            LIMIT_SEARCH,
+            lambda s=scope: scoped(s)
+            .filter(given_search__startswith="hung")
+            .order_by("sort_key", "id")[:50],
+        )
+        bench.query(
+            'search_text contains " hung" (word prefix)',
+            scope,
+            LIMIT_SEARCH,
+            lambda s=scope: scoped(s)
+            .filter(search_text__contains=" hung")
+            .order_by("sort_key", "id")[:50],
+        )
+
+    # (d) a 50-row member list in each scope.
+    scopes = {"national": "", "province": province.path, "commune": commune.path}
+    for scope, prefix in scopes.items():
+        bench.query(
+            "member list, 50 rows, select_related(cell)",
+            scope,
+            LIMIT_LIST,
+            lambda s=scope, p=prefix: scoped(s)
+            .filter(org_path__startswith=p)
+            .select_related("cell")
+            .order_by("sort_key", "id")[:50],
+        )
+    members = url("members:list")
+    if members:
+        for scope in ("national", "province", "commune"):
+            bench.page("GET members:list", scope, LIMIT_LIST, clients[scope], members)
+        bench.page(
+            "GET members:list?q=nguyen van h",
+            "national",
+            LIMIT_SEARCH,
+            clients["national"],
+            members + "?q=nguyen+van+h",
+        )
+        bench.page(
+            "GET members:list?q=hung",
+            "national",
+            LIMIT_SEARCH,
+            clients["national"],
+            members + "?q=hung",
+        )
+        bench.page(
+            "GET members:list?q=hung",
+            "commune",
+            LIMIT_SEARCH,
+            clients["commune"],
+            members + "?q=hung",
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--rss-rounds", type=int, default=200)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("run against PostgreSQL (DATABASE_URL=postgresql://…)")
+
+    env = environment()
+    print(json.dumps(env, indent=1, ensure_ascii=False), flush=True)
+    province = (
+        Organization.objects.filter(depth=1, code__regex=r"^S[0-9]+$")
+        .order_by("-member_count")
+        .first()
+    )
+    if province is None:
+        sys.exit("no synth province: run bench/synth.sh first")
+    commune = (
+        Organization.objects.filter(path__startswith=province.path, kind=OrgKind.DANG_BO_XA)
+        .order_by("-member_count")
+        .first()
+    )
+    users = {
+        "national": bench_user("bench_root"),
+        "province": bench_user("bench_tinh", Role.COMMITTEE_STAFF, province),
+        "commune": bench_user("bench_xa", Role.COMMITTEE_STAFF, commune),
+    }
+    places = {"province": province, "commune": commune}
+    print(
+        f"province {province.code} ({province.member_count} members), "
+        f"commune {commune.code} {commune.name} ({commune.member_count} members)",
+        flush=True,
+    )
+
+    rss_start = rss_mb()
+    bench = Bench(args.runs, args.warmup)
+    run_cases(bench, users, places)
+    rss_after_bench = rss_mb()
+
+    # (e) the same process keeps serving: every case again, --rss-rounds times.
+    quiet = Bench(1, 0, explain=False)
+    started = time.monotonic()
+    for _ in range(args.rss_rounds):
+        quiet.results.clear()
+        with open(os.devnull, "w") as devnull:
+            stdout, sys.stdout = sys.stdout, devnull
+            try:
+                run_cases(quiet, users, places)
+            finally:
+                sys.stdout = stdout
+    rss_end = rss_mb()
+    memory = {
+        "rss_start_mb": rss_start[0],
+        "rss_after_bench_mb": rss_after_bench[0],
+        "rss_after_rounds_mb": rss_end[0],
+        "peak_rss_mb": rss_end[1],
+        "rounds": args.rss_rounds,
+        "rounds_seconds": round(time.monotonic() - started, 1),
+    }
+    print(json.dumps(memory), flush=True)
+
+    report = {
+        "environment": env,
+        "places": {
+            "province": [province.code, province.name, province.member_count],
+            "commune": [commune.code, commune.name, commune.member_count],
+        },
+        "synth": synth_figures(),
+        "memory": memory,
+        "results": [r.summary() for r in bench.results],
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "foundation.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    (OUT / "foundation.md").write_text(markdown(report, bench.results))
+    print(f"wrote {OUT / 'foundation.json'} and {OUT / 'foundation.md'}")
+
+
+def markdown(report: dict, results: list[Result]) -> str:
+    env, memory, synth = report["environment"], report["memory"], report["synth"]
+    lines = [
+        f"# Foundation benchmark — raw output ({env['date']})",
+        "",
+        f"- machine: {env['machine']}; load average at start {env['load_average']}",
+        f"- PostgreSQL {env['postgresql']}; {env['pg_settings']}",
+        f"- Python {env['python']}, Django {env['django']}, git {env['git']}",
+        f"- data: {env['members']:,} members, {env['organizations']:,} organizations; "
+        f"sizes {env['sizes']}",
+        f"- province {report['places']['province']}, commune {report['places']['commune']}",
+        "",
+        "| case | scope | median ms | p95 ms | limit ms | queries | ok |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.name} | {r.scope} | {r.median:.1f} | {r.p95:.1f} | {r.limit_ms:.0f} | "
+            f"{r.queries if r.queries is not None else ''} | "
+            f"{'yes' if r.ok else 'NO'}{' — ' + r.error if r.error else ''} |"
+        )
+    lines += [
+        "",
+        f"Worker memory: RSS {memory['rss_start_mb']:.0f} MB at start, "
+        f"{memory['rss_after_bench_mb']:.0f} MB after the timed runs, "
+        f"{memory['rss_after_rounds_mb']:.0f} MB after {memory['rounds']} more rounds of every case "
+        f"(peak {memory['peak_rss_mb']:.0f} MB; limit {LIMIT_WORKER_MB} MB).",
+        "",
+    ]
+    if synth:
+        lines += [
+            f"Synth: wall {synth.get('wall')}, user {synth.get('user_s')} s, "
+            f"system {synth.get('system_s')} s, peak RSS {synth.get('max_rss_mb', 0):.0f} MB.",
+            "",
+        ]
+        lines += [f"    {line}" for line in synth.get("log", [])]
+        lines.append("")
+    lines.append("## EXPLAIN ANALYZE (ORM queries, slowest first)")
+    for r in sorted(
+        (r for r in results if r.explain), key=lambda r: r.median, reverse=True
+    ):
+        lines += ["", f"### {r.name} — {r.scope} (median {r.median:.1f} ms)", "", "```"]
+        lines += [r.sql, "", r.explain, "```"]
+    lines.append("")
+    lines.append("## SQL of the pages")
+    for r in results:
+        if r.kind == "page" and r.sql:
+            lines += ["", f"### {r.name} — {r.scope} ({r.queries} queries)", "", "```", r.sql, "```"]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

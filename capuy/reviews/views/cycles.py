@@ -1,0 +1,227 @@
+"""Cycles: the list, opening one, its coverage, closing a level, its subjects, and the cell
+secretary's phone page."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from capuy.core.scoping import CHANGE, can, has_any
+from capuy.core.vntext import format_number
+from capuy.members.selectors import list_page, organization_visible_to, parse_page_number
+
+from .. import selectors, services
+from ..access import propose_refusal, self_assess_refusal
+from ..choices import DecisionLevel, SubjectKind
+from ..forms import CellResultForm, CycleOpenForm, add_service_errors
+from ..rulesets import effective_rules, rule_set_for
+from .common import INVALID, cycle_or_404, done
+
+STATUS_CHOICES = [
+    ("", _("Mọi tình trạng")),
+    ("pending", _("Chưa kiểm điểm")),
+    ("reviewed", _("Đã kiểm điểm")),
+    ("to_decide", _("Chờ quyết định")),
+    ("decided", _("Đã quyết định")),
+    ("exempt", _("Không kiểm điểm")),
+]
+
+
+@login_required
+@require_GET
+def cycle_list(request):
+    cycles = list(selectors.cycles_visible_to(request.user)[:200])
+    return render(
+        request,
+        "reviews/cycle_list.html",
+        {"cycles": cycles, "can_open": has_any(request.user, CHANGE)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_open(request):
+    if not has_any(request.user, CHANGE):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = CycleOpenForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                cycle = services.cycle_open(
+                    acting_user=request.user,
+                    rule_set=data["rule_set"],
+                    organization=data["organization"],
+                    year=data["year"],
+                    period_kind=data["period_kind"],
+                    quarter=data["quarter"],
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    name=data["name"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                counts = cycle.opened_counts
+                messages.success(
+                    request,
+                    _(
+                        "Đã mở đợt: %(orgs)s tổ chức đảng, %(members)s đảng viên, %(colls)s tập "
+                        "thể lãnh đạo, %(leaders)s chức vụ lãnh đạo phải kiểm điểm."
+                    )
+                    % {
+                        "orgs": format_number(counts["organization"]),
+                        "members": format_number(counts["member"]),
+                        "colls": format_number(counts["collective"]),
+                        "leaders": format_number(counts["leader"]),
+                    },
+                )
+                return done(request, cycle.get_absolute_url())
+        status = INVALID
+    else:
+        form = CycleOpenForm(user=request.user)
+        year = timezone.localdate().year - 1
+        form.initial.update({"year": year, "rule_set": rule_set_for(year)})
+    return render(request, "reviews/cycle_open.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def cycle_detail(request, pk):
+    cycle = cycle_or_404(request.user, pk)
+    root = selectors.coverage_root(request.user, cycle)
+    branch = organization_visible_to(request.user, request.GET.get("org"))
+    if branch is not None and branch.path.startswith(cycle.organization.path):
+        root = branch
+    rows = selectors.cycle_coverage(request.user, cycle, root) if root else []
+    levels = selectors.coverage_by_level(cycle, request.user)
+    can_close = can(request.user, CHANGE, cycle)
+    deadlines = {}
+    for level, day in (cycle.deadlines or {}).items():
+        try:
+            deadlines[level] = date.fromisoformat(day)
+        except (TypeError, ValueError):
+            continue
+    context = {
+        "cycle": cycle,
+        "rules": effective_rules(cycle.rule_set),
+        "root": root,
+        "rows": rows,
+        "total": selectors.coverage_total(rows),
+        "levels": levels,
+        "can_close": can_close,
+        "deadlines": deadlines,
+        "cells": selectors.cells_of_user(request.user, cycle)[:20],
+        "kinds": SubjectKind.choices,
+    }
+    return render(request, "reviews/cycle_detail.html", context)
+
+
+@login_required
+@require_POST
+def cycle_close_level(request, pk):
+    cycle = cycle_or_404(request.user, pk, CHANGE)
+    level = request.POST.get("level", "")
+    try:
+        services.cycle_close_level(acting_user=request.user, cycle=cycle, level=level)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        label = DecisionLevel(level).label if level in DecisionLevel.values else level
+        messages.success(request, _("Đã khóa sổ %(level)s.") % {"level": str(label).lower()})
+    return redirect(cycle.get_absolute_url())
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def subject_list(request, pk):
+    cycle = cycle_or_404(request.user, pk)
+    organization = organization_visible_to(request.user, request.GET.get("org"))
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in SubjectKind.values else ""
+    status = request.GET.get("status", "")
+    status = status if status in selectors.STATUS_FILTERS else ""
+    q = request.GET.get("q", "")[:100]
+    competent = request.GET.get("competent") == "1"
+    qs = selectors.subject_list(
+        request.user,
+        cycle,
+        organization=organization,
+        kind=kind,
+        status=status,
+        q=q,
+        competent=competent,
+    )
+    page = list_page(qs, parse_page_number(request.GET.get("page")))
+    context = {
+        "cycle": cycle,
+        "page": page,
+        "organization": organization,
+        "kind": kind,
+        "status": status,
+        "q": q,
+        "competent": competent,
+        "kinds": SubjectKind.choices,
+        "statuses": STATUS_CHOICES,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "reviews/_subject_rows.html", context)
+    return render(request, "reviews/subject_list.html", context)
+
+
+@login_required
+@require_GET
+def cell_entry(request, pk):
+    """The cell secretary's phone page: every member of her cell, one quick form each."""
+    cycle = cycle_or_404(request.user, pk)
+    cell = organization_visible_to(request.user, request.GET.get("org"))
+    cells = selectors.cells_of_user(request.user, cycle)
+    if cell is None and len(cells) == 1:
+        cell = cells[0]
+    reviews = selectors.cell_reviews(request.user, cycle, cell) if cell else []
+    manifestations = selectors.active_manifestations()
+    rows = [cell_row(request.user, review, manifestations) for review in reviews]
+    done_count = sum(1 for row in rows if row["review"].is_reviewed)
+    context = {
+        "cycle": cycle,
+        "cell": cell,
+        "cells": cells,
+        "rows": rows,
+        "done_count": done_count,
+        "manifestations": manifestations,
+    }
+    return render(request, "reviews/cell_entry.html", context)
+
+
+def cell_row(user, review, manifestations, form=None, saved=False) -> dict:
+    may_write = self_assess_refusal(user, review) is None
+    may_propose = propose_refusal(user, review) is None
+    if form is None:
+        form = CellResultForm(
+            prefix=f"r{review.pk}",
+            initial={
+                "self_level": review.self_level,
+                "proposed_level": review.proposed_level,
+                "manifestations": [m.pk for m in review.manifestations.all()],
+                "manifestations_text": review.manifestations_text,
+            },
+        )
+    chosen = {int(pk) for pk in (form["manifestations"].value() or []) if str(pk).isdigit()}
+    return {
+        "review": review,
+        "form": form,
+        "chosen": chosen,
+        "chosen_count": len(chosen) + (1 if form["manifestations_text"].value() else 0),
+        "editable": may_write and may_propose and not review.locked and review.status != "exempt",
+        "saved": saved,
+        "manifestations": manifestations,
+    }
