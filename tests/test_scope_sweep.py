@@ -28,6 +28,7 @@ How it works
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -42,7 +43,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Max, Model, QuerySet
 from django.shortcuts import resolve_url
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -94,6 +95,16 @@ from capuy.reviews.models import Review, ReviewCycle, ReviewEvent, RuleSet
 from capuy.reviews.testing import LABELS as REVIEW_LABELS
 from capuy.reviews.testing import overlay_owners
 from capuy.reviews.testing import sweep_rows as review_rows
+from capuy.rotation.models import (
+    RotationAssignment,
+    RotationCell,
+    RotationFeedToken,
+    RotationLeader,
+    RotationPlan,
+    RotationUnavailability,
+)
+from capuy.rotation.testing import LABELS as ROTATION_LABELS
+from capuy.rotation.testing import sweep_rows as rotation_rows
 
 # --- what is not swept, and why ------------------------------------------------------------
 
@@ -119,6 +130,9 @@ NOT_SWEPT: dict[str, str] = {
     "reviews:manifestation_create": "national catalogue: changed only from a tree root",
     "reviews:manifestation_edit": "national catalogue: changed only from a tree root",
     "api:manifestation-detail": "national catalogue: read by all, changed only from a root",
+    # A leader's calendar app fetches it without a session: the secret token in the URL is the
+    # key (hashed in the database, revocable; capuy/rotation/tests/test_views.py).
+    "rotation:feed": "calendar feed authenticated by its secret, revocable token",
 }
 NOT_SWEPT_PREFIXES: dict[str, str] = {
     "quan-tri/": "Django admin: staff accounts only, guarded by the admin site itself",
@@ -317,7 +331,10 @@ MEETING_ROUTES: dict[str, Route] = {
         obj=MeetingSchedule, writes=True, body=lambda s: {"place": "Quét"}, may_write=SECRETARY
     ),
     "api:meeting-schedule-generate": Route(
-        obj=MeetingSchedule, writes=True, body=lambda s: {"until": "2021-12-31"}, may_write=SECRETARY
+        obj=MeetingSchedule,
+        writes=True,
+        body=lambda s: {"until": "2021-12-31"},
+        may_write=SECRETARY,
     ),
     "api:meeting-list": Route(
         lists=True,
@@ -721,6 +738,7 @@ CONCERN_ROUTES: dict[str, Route] = {
     ),
 }
 
+
 def _rule_set_pk() -> int:
     return RuleSet.objects.get(code="qd132-hd21").pk
 
@@ -820,6 +838,155 @@ REVIEW_ROUTES: dict[str, Route] = {
     "api:review-quota": Route(obj=Review),
     "api:review-event-list": Route(lists=True, rows=ReviewEvent, filters={"review": Review}),
     "api:review-event-detail": Route(obj=ReviewEvent),
+}
+
+# The rotation planner (capuy/rotation): a plan lists its leaders, who may live beyond the
+# viewer's member scope (the plan's committee members).
+PLAN_RULES = {
+    "name": "Quét",
+    "max_per_month": "2",
+    "min_months_between": "3",
+    "min_per_leader": "1",
+    "balance_weight": "10",
+    "time_limit": "5",
+}
+
+
+def _plan_seat(plan: RotationPlan) -> int:
+    seat = Seat.objects.filter(committee__term__organization=plan.organization).first()
+    return seat.pk if seat else 0
+
+
+def _plan_leader(plan: RotationPlan) -> int:
+    leader = plan.leaders.first()
+    return leader.pk if leader else 0
+
+
+def _plan_meeting(plan: RotationPlan) -> CellMeeting | None:
+    return CellMeeting.objects.filter(cell__in=plan.cells.values("cell")).first()
+
+
+ROTATION_ROUTES: dict[str, Route] = {
+    "rotation:list": Route(lists=True),
+    "rotation:create": Route(
+        writes=True,
+        body_obj=Organization,
+        body=lambda org: {
+            **PLAN_RULES,
+            "organization": org.pk,
+            "period_start": "01/01/2021",
+            "period_end": "30/06/2021",
+        },
+    ),
+    "rotation:detail": Route(
+        obj=RotationPlan,
+        lists=True,
+        query=({}, {"tab": "phan-cong"}, {"tab": "dong-chi"}, {"tab": "chi-bo"}),
+    ),
+    "rotation:progress": Route(obj=RotationPlan),
+    "rotation:edit": Route(obj=RotationPlan, writes=True, body=lambda p: PLAN_RULES),
+    "rotation:delete": Route(obj=RotationPlan, writes=True),
+    "rotation:run": Route(obj=RotationPlan, writes=True),
+    "rotation:adopt": Route(obj=RotationPlan, writes=True),
+    "rotation:export": Route(obj=RotationPlan),
+    "rotation:leader_add": Route(
+        obj=RotationPlan, writes=True, body=lambda p: {"seat": _plan_seat(p)}
+    ),
+    "rotation:cell_add": Route(
+        obj=RotationPlan, writes=True, body=lambda p: {"code": p.organization.code}
+    ),
+    "rotation:unavailability_add": Route(
+        obj=RotationPlan,
+        writes=True,
+        body=lambda p: {
+            "leader": _plan_leader(p),
+            "start_on": "01/03/2021",
+            "end_on": "05/03/2021",
+            "reason": "Quét",
+        },
+    ),
+    "rotation:assignment_add": Route(
+        obj=RotationPlan,
+        writes=True,
+        body=lambda p: {
+            "leader": _plan_leader(p),
+            "cell": getattr(_plan_meeting(p), "cell_id", 0),
+            "date": "05/04/2021",
+        },
+    ),
+    "rotation:leader_edit": Route(
+        obj=RotationLeader, writes=True, body=lambda r: {"shortfall": "1"}
+    ),
+    "rotation:leader_remove": Route(obj=RotationLeader, writes=True),
+    "rotation:leader_calendar": Route(obj=RotationLeader),
+    "rotation:feed_issue": Route(obj=RotationLeader, writes=True),
+    "rotation:feed_revoke": Route(obj=RotationFeedToken, writes=True),
+    "rotation:cell_edit": Route(obj=RotationCell, writes=True, body=lambda r: {"weight": "2"}),
+    "rotation:cell_remove": Route(obj=RotationCell, writes=True),
+    "rotation:unavailability_remove": Route(obj=RotationUnavailability, writes=True),
+    "rotation:assignment_pin": Route(obj=RotationAssignment, writes=True),
+    "api:rotation-plan-list": Route(
+        lists=True,
+        rows=RotationPlan,
+        filters={"organization": Organization, "under": Organization},
+        writes=True,
+        body_obj=Organization,
+        body=lambda org: {
+            "organization": org.pk,
+            "name": "Quét",
+            "period_start": "2021-01-01",
+            "period_end": "2021-06-30",
+        },
+    ),
+    "api:rotation-plan-detail": Route(
+        obj=RotationPlan, writes=True, body=lambda p: {"name": "Quét"}
+    ),
+    "api:rotation-plan-run": Route(obj=RotationPlan, writes=True),
+    "api:rotation-plan-adopt": Route(obj=RotationPlan, writes=True),
+    "api:rotation-leader-list": Route(
+        lists=True,
+        rows=RotationLeader,
+        filters={"plan": RotationPlan},
+        writes=True,
+        body_obj=RotationPlan,
+        body=lambda p: {"plan": p.pk, "member": _member_under(p.organization)},
+    ),
+    "api:rotation-leader-detail": Route(
+        obj=RotationLeader, writes=True, body=lambda r: {"shortfall": 1}
+    ),
+    "api:rotation-cell-list": Route(
+        lists=True,
+        rows=RotationCell,
+        filters={"plan": RotationPlan},
+        writes=True,
+        body_obj=RotationPlan,
+        body=lambda p: {"plan": p.pk, "cell": _cell_in(p.organization)},
+    ),
+    "api:rotation-cell-detail": Route(obj=RotationCell, writes=True, body=lambda r: {"weight": 2}),
+    "api:rotation-unavailability-list": Route(
+        lists=True,
+        rows=RotationUnavailability,
+        filters={"plan": RotationPlan, "leader": RotationLeader},
+        writes=True,
+        body_obj=RotationLeader,
+        body=lambda r: {"leader": r.pk, "start_on": "2021-03-01", "end_on": "2021-03-05"},
+    ),
+    "api:rotation-unavailability-detail": Route(obj=RotationUnavailability, writes=True),
+    "api:rotation-assignment-list": Route(
+        lists=True,
+        rows=RotationAssignment,
+        filters={"plan": RotationPlan, "leader": RotationLeader},
+        writes=True,
+        body_obj=RotationPlan,
+        body=lambda p: {
+            "plan": p.pk,
+            "leader": _plan_leader(p),
+            "meeting": getattr(_plan_meeting(p), "pk", 0),
+        },
+    ),
+    "api:rotation-assignment-detail": Route(
+        obj=RotationAssignment, writes=True, body=lambda r: {"pinned": True}
+    ),
 }
 
 ROUTES: dict[str, Route] = {
@@ -1004,6 +1171,7 @@ ROUTES: dict[str, Route] = {
     **NEWS_ROUTES,
     **REVIEW_ROUTES,
     **CONCERN_ROUTES,
+    **ROTATION_ROUTES,
 }
 
 # --- scope, labels and the database snapshot ----------------------------------------------
@@ -1073,6 +1241,7 @@ LABELS: dict[type[Model], Callable[[Model], list[str]]] = {
     **NEWS_LABELS,
     **REVIEW_LABELS,
     **CONCERN_LABELS,
+    **ROTATION_LABELS,
     # Committee has no text of its own: its term and organization carry it.
 }
 
@@ -1092,9 +1261,18 @@ def forbidden_labels(user) -> list[str]:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _label_pattern(labels: tuple[str, ...]) -> re.Pattern:
+    # One pass over the page for all labels; a label counts only as a whole word ("H01" is not
+    # found in "H01-X01"), the longest first so that none hides a longer one.
+    words = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
+
+
 def leaked(text: str, labels: list[str]) -> list[str]:
-    text = html.unescape(text)
-    return [label for label in labels if re.search(rf"(?<![\w-]){re.escape(label)}(?![\w-])", text)]
+    if not labels:
+        return []
+    return sorted(set(_label_pattern(tuple(labels)).findall(html.unescape(text))))
 
 
 SNAPSHOT_APPS = {
@@ -1109,23 +1287,29 @@ SNAPSHOT_APPS = {
     "campaigns",
     "news",
     "reviews",
+    "rotation",
     "django_tasks_database",
 }
 # Touched by merely authenticating, not by anything a route does.
 VOLATILE = {("accounts.User", "last_login"), ("accounts.ApiToken", "last_used_at")}
 
 
-def snapshot() -> dict[str, list[tuple]]:
-    """Every row of every capuy table (history tables included), column by column."""
-    state = {}
+def snapshot() -> dict[str, object]:
+    """Every row of every capuy table, column by column; for the history tables, which only
+    ever grow, their size and last id."""
+    state: dict[str, object] = {}
     for model in apps.get_models():
         meta = model._meta
         if meta.app_label not in SNAPSHOT_APPS:
             continue
+        rows = model._base_manager.order_by()
+        if hasattr(model, "instance_type"):  # django-simple-history's Historical* models
+            state[meta.label] = rows.aggregate(n=Count("pk"), last=Max("pk"))
+            continue
         columns = [
             f.attname for f in meta.concrete_fields if (meta.label, f.attname) not in VOLATILE
         ]
-        state[meta.label] = list(model._base_manager.order_by("pk").values_list(*columns))
+        state[meta.label] = list(rows.order_by("pk").values_list(*columns))
     return state
 
 
@@ -1195,6 +1379,13 @@ class Sweep:
     world: World
     clients: dict[str, Client]
     anonymous: Client
+    _forbidden: dict[str, list[str]] = field(default_factory=dict)
+
+    def forbidden(self, persona: str) -> list[str]:
+        """``forbidden_labels`` of a persona, computed once: every test rolls back to the world."""
+        if persona not in self._forbidden:
+            self._forbidden[persona] = forbidden_labels(self.world.users[persona])
+        return self._forbidden[persona]
 
 
 @dataclass(frozen=True)
@@ -1259,6 +1450,7 @@ PLACE_ROWS: list[Callable[[Place], None]] = [
     campaign_rows,
     news_rows,
     review_rows,
+    rotation_rows,  # at the meetings sweep_rows made
 ]
 USER_ROWS: list[Callable[[str, object], None]] = [owned_rows]
 
@@ -1575,7 +1767,7 @@ def test_route_keeps_every_persona_inside_its_scope(sweep, db, name):
         if is_scoped_write(route) and read_only(probe.user) and persona not in route.may_write:
             check_read_only_writes(probe, name, route, url_route, seen)
         if route.lists:
-            check_list(probe, name, route, url_route, forbidden_labels(probe.user))
+            check_list(probe, name, route, url_route, sweep.forbidden(persona))
     problems = [problem for probe in probes for problem in probe.problems]
     if changed := changed_tables(before, snapshot()):
         writes = [f"{p.persona} {r}" for p in probes for r in p.sent if not r.startswith("GET")]
@@ -1584,7 +1776,7 @@ def test_route_keeps_every_persona_inside_its_scope(sweep, db, name):
     if route.export:  # an export writes its job row: checked on its own, afterwards
         for persona, client in sweep.clients.items():
             probe = Probe(persona, client, sweep.world.users[persona], url_route.is_api)
-            check_export(probe, name, forbidden_labels(probe.user))
+            check_export(probe, name, sweep.forbidden(persona))
             problems += probe.problems
 
     if route.obj is not None or route.body_obj is not None:

@@ -2,8 +2,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from capuy.campaigns.api import CampaignViewSet, ContributionViewSet, PledgeViewSet
+from capuy.concerns.api import ConcernCategoryViewSet, ConcernEventViewSet, ConcernViewSet
 from capuy.conferences import api as conferences
-
 from capuy.meetings.api import (
     AttendanceRuleViewSet,
     AttendanceViewSet,
@@ -11,11 +12,8 @@ from capuy.meetings.api import (
     FieldVisitViewSet,
     MeetingScheduleViewSet,
 )
-
-from capuy.campaigns.api import CampaignViewSet, ContributionViewSet, PledgeViewSet
-from capuy.concerns.api import ConcernCategoryViewSet, ConcernEventViewSet, ConcernViewSet
-from capuy.reports.api import QuyDinh01ReportView
 from capuy.news.api import NewsItemViewSet, PublicNewsViewSet
+from capuy.reports.api import QuyDinh01ReportView
 from capuy.reviews import api as reviews
 from capuy.rotation import api as rotation
 

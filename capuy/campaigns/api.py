@@ -141,12 +141,16 @@ class CampaignViewSet(
             OpenApiParameter(
                 "node",
                 int,
-                description=_("Tổ chức cần tổng hợp (mặc định: tổ chức hưởng ứng, hoặc nơi bạn "
-                              "được phân quyền)."),
+                description=_(
+                    "Tổ chức cần tổng hợp (mặc định: tổ chức hưởng ứng, hoặc nơi bạn "
+                    "được phân quyền)."
+                ),
             )
         ],
         responses=RollupSerializer,
-        summary=_("Tổng đăng ký / đã nhận / còn phải nộp của một tổ chức và từng đơn vị trực thuộc"),
+        summary=_(
+            "Tổng đăng ký / đã nhận / còn phải nộp của một tổ chức và từng đơn vị trực thuộc"
+        ),
     )
     @action(detail=True, methods=["get"])
     def totals(self, request, pk=None):
@@ -195,7 +199,11 @@ class _ContributorSerializer(ServiceSerializer):
         if self.instance is None:
             if (attrs.get("organization") is None) == (attrs.get("member") is None):
                 raise serializers.ValidationError(
-                    {"organization": _("Hãy ghi một đơn vị hoặc một đảng viên (chỉ một trong hai).")}
+                    {
+                        "organization": _(
+                            "Hãy ghi một đơn vị hoặc một đảng viên (chỉ một trong hai)."
+                        )
+                    }
                 )
             if attrs.get("member") is not None:
                 attrs.pop("organization", None)
@@ -349,7 +357,9 @@ class PledgeViewSet(
     def service_create(self, data):
         return services.pledge_record(acting_user=self.request.user, **data)
 
-    @extend_schema(request=CampaignReasonSerializer, responses=PledgeSerializer, summary=_("Hủy đăng ký"))
+    @extend_schema(
+        request=CampaignReasonSerializer, responses=PledgeSerializer, summary=_("Hủy đăng ký")
+    )
     @action(detail=True, methods=["post"], serializer_class=CampaignReasonSerializer)
     def cancel(self, request, pk=None):
         pledge = self.get_object()
@@ -389,7 +399,9 @@ class ContributionViewSet(
         return services.contribution_record(acting_user=self.request.user, **data)
 
     @extend_schema(
-        request=CampaignReasonSerializer, responses=ContributionSerializer, summary=_("Hủy biên lai")
+        request=CampaignReasonSerializer,
+        responses=ContributionSerializer,
+        summary=_("Hủy biên lai"),
     )
     @action(detail=True, methods=["post"], serializer_class=CampaignReasonSerializer)
     def void(self, request, pk=None):

@@ -115,7 +115,9 @@ def render_receipt_pdf(contribution: Contribution, shares=()) -> bytes:
     left_bottom = pdf.get_y()
     pdf.set_xy(pdf.l_margin + half, top)
     pdf.set_font("Tinos", "", 11)
-    pdf.cell(half, 5, f"Số: {contribution.receipt_no:06d}", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        half, 5, f"Số: {contribution.receipt_no:06d}", align="R", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.set_x(pdf.l_margin + half)
     pdf.cell(
         half,

@@ -174,9 +174,7 @@ def campaign_rollup(campaign: Campaign, node: Organization, *, with_empty: bool 
         total.add(totals)
     children = Organization.objects.filter(path__startswith=node.path, depth=node.depth + 1)
     if with_empty:
-        during = Q(established_on__isnull=True) | Q(
-            established_on__lte=campaign.end_on or date.max
-        )
+        during = Q(established_on__isnull=True) | Q(established_on__lte=campaign.end_on or date.max)
         during &= Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=campaign.start_on)
         children = children.filter(during | Q(path__in=list(grouped)))
     else:
@@ -223,9 +221,11 @@ def contribution_list(
             qs = qs.filter(receipt_no=int(text))
         else:
             qs = qs.filter(contributor_name__icontains=text)
-    return qs.select_related("organization", "recorded_by").annotate(
-        covered=Count("shares")
-    ).order_by("-receipt_no")
+    return (
+        qs.select_related("organization", "recorded_by")
+        .annotate(covered=Count("shares"))
+        .order_by("-receipt_no")
+    )
 
 
 def pledge_list(user, campaign: Campaign, *, under: Organization | None = None, status: str = ""):
@@ -250,9 +250,7 @@ def contribution_get(user, pk, action: str = VIEW) -> Contribution:
 
 
 def pledge_get(user, pk, action: str = VIEW) -> Pledge:
-    found = (
-        Pledge.objects.visible_to(user, action).select_related("campaign").filter(pk=pk).first()
-    )
+    found = Pledge.objects.visible_to(user, action).select_related("campaign").filter(pk=pk).first()
     if found is None:
         raise Http404(_("Không tìm thấy đăng ký hoặc đăng ký ngoài phạm vi của bạn."))
     return found

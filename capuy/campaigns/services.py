@@ -261,9 +261,7 @@ def pledge_record(
     duplicate = Pledge.objects.filter(
         campaign=campaign, status=PledgeStatus.ACTIVE, organization=who.organization
     )
-    duplicate = (
-        duplicate.filter(member=who.member) if who.member else duplicate.filter(member=None)
-    )
+    duplicate = duplicate.filter(member=who.member) if who.member else duplicate.filter(member=None)
     require(
         not duplicate.exists(),
         "contributor",
@@ -484,9 +482,7 @@ def contribution_record(
             {"receipt_no": _("Số biên lai này đã được dùng trong cuộc vận động.")}
         ) from exc
     ContributionShare.objects.bulk_create(
-        ContributionShare(
-            contribution=contribution, member=m, member_name=m.full_name, amount=part
-        )
+        ContributionShare(contribution=contribution, member=m, member_name=m.full_name, amount=part)
         for m, part in shares
     )
     if pledge is not None:

@@ -75,7 +75,11 @@ def sweep_rows(place) -> None:
         note=f"Nhầm {label}",
     )
     CampaignEvent.objects.create(
-        campaign=campaign, kind="voided", contribution=voided, org_path=org.path, note=f"Sự kiện {label}"
+        campaign=campaign,
+        kind="voided",
+        contribution=voided,
+        org_path=org.path,
+        note=f"Sự kiện {label}",
     )
 
 

@@ -69,9 +69,7 @@ def _file_name(campaign, suffix: str) -> str:
 def _node_trail(campaign, node: Organization, user) -> list[Organization]:
     """The node's ancestors inside the campaign and the user's view, for the breadcrumb."""
     paths = [node.path[:end] for end in range(len(campaign.org_path), len(node.path), 4)]
-    return list(
-        Organization.objects.visible_to(user, VIEW).filter(path__in=paths).order_by("path")
-    )
+    return list(Organization.objects.visible_to(user, VIEW).filter(path__in=paths).order_by("path"))
 
 
 # --- campaigns --------------------------------------------------------------------------------
@@ -120,9 +118,15 @@ def campaign_detail(request, pk):
     nodes = selectors.top_nodes(request.user, campaign)
     summary = selectors.campaign_summary(request.user, campaign)
     recent = list(selectors.contribution_list(request.user, campaign)[:10])
-    events = list(
-        campaign.events.visible_to(request.user, VIEW).select_related("actor").order_by("-at")[:10]
-    ) if can(request.user, CHANGE, campaign) else []
+    events = (
+        list(
+            campaign.events.visible_to(request.user, VIEW)
+            .select_related("actor")
+            .order_by("-at")[:10]
+        )
+        if can(request.user, CHANGE, campaign)
+        else []
+    )
     context = {
         "campaign": campaign,
         "summary": summary,
@@ -220,12 +224,16 @@ def contribution_list(request, pk):
         "page": _peek_page(qs, _page_number(request)),
         "can_record": has_any(request.user, CHANGE),
     }
-    template = "campaigns/_contribution_rows.html" if request.htmx else "campaigns/contributions.html"
+    template = (
+        "campaigns/_contribution_rows.html" if request.htmx else "campaigns/contributions.html"
+    )
     return render(request, template, context)
 
 
 def _contribution_form_context(request, campaign, form):
-    selected = form.contributor_label() if form.is_bound and not form.errors.get("contributor") else ""
+    selected = (
+        form.contributor_label() if form.is_bound and not form.errors.get("contributor") else ""
+    )
     return {"campaign": campaign, "form": form, "selected": selected}
 
 
@@ -247,7 +255,8 @@ def contribution_add(request, pk):
             else:
                 messages.success(
                     request,
-                    _("Đã ghi nhận đóng góp, biên lai số %(no)s.") % {"no": contribution.receipt_no},
+                    _("Đã ghi nhận đóng góp, biên lai số %(no)s.")
+                    % {"no": contribution.receipt_no},
                 )
                 return _done(request, contribution.get_absolute_url())
         status = INVALID
@@ -292,9 +301,7 @@ def unit_members(request, pk):
         )
         if unit is not None:
             members = selectors.unit_members(request.user, unit)
-    return render(
-        request, "campaigns/_unit_members.html", {"unit": unit, "members": members}
-    )
+    return render(request, "campaigns/_unit_members.html", {"unit": unit, "members": members})
 
 
 @login_required

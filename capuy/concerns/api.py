@@ -66,7 +66,8 @@ class ConcernSerializer(serializers.ModelSerializer):
     )
     status = serializers.CharField(
         read_only=True,
-        help_text=_("Tình trạng: ") + ", ".join(f"{v} ({l})" for v, l in ConcernStatus.choices),
+        help_text=_("Tình trạng: ")
+        + ", ".join(f"{value} ({label})" for value, label in ConcernStatus.choices),
     )
     overdue = serializers.SerializerMethodField()
 
@@ -101,7 +102,9 @@ class ConcernCreateSerializer(serializers.Serializer):
     """Record a concern raised at a meeting (and its handling there, if any)."""
 
     meeting = ScopedRelatedField(CellMeeting, help_text=_("Buổi sinh hoạt nêu kiến nghị."))
-    category = serializers.PrimaryKeyRelatedField(queryset=ConcernCategory.objects.filter(active=True))
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=ConcernCategory.objects.filter(active=True)
+    )
     summary = serializers.CharField()
     # The receiving committee member may sit above the cell, outside the recorder's member
     # scope; the service checks that he attended this meeting.
@@ -111,7 +114,9 @@ class ConcernCreateSerializer(serializers.Serializer):
     # Validated by the service (which names the statuses allowed when raising).
     status = serializers.CharField(
         default=ConcernStatus.MOI,
-        help_text=_("Cách xử lý tại buổi sinh hoạt: moi, tai_cho, huong_dan, chuyen, dang_gq, ngoai_tq"),
+        help_text=_(
+            "Cách xử lý tại buổi sinh hoạt: moi, tai_cho, huong_dan, chuyen, dang_gq, ngoai_tq"
+        ),
     )
     answer = serializers.CharField(required=False, allow_blank=True, default="")
     agency = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)

@@ -158,9 +158,11 @@ def concern_raise(
         status in RAISE_STATUSES,
         "status",
         _("Khi tiếp nhận, kiến nghị chỉ có thể ở tình trạng: %(allowed)s.")
-        % {"allowed": ", ".join(
-            f"«{_label(s)}»" for s in ConcernStatus.values if s in RAISE_STATUSES
-        )},
+        % {
+            "allowed": ", ".join(
+                f"«{_label(s)}»" for s in ConcernStatus.values if s in RAISE_STATUSES
+            )
+        },
     )
     _check_handling(status, answer=answer, agency=agency, due_on=due_on, since=meeting.date)
     if member_id:

@@ -30,7 +30,9 @@ def sweep_rows(place) -> None:
         summary=f"Kiến nghị {place.label}",
         agency=f"Cơ quan {place.label}",
     )
-    ConcernEvent.objects.create(concern=concern, to_status=concern.status, note=f"Tiếp {place.label}")
+    ConcernEvent.objects.create(
+        concern=concern, to_status=concern.status, note=f"Tiếp {place.label}"
+    )
 
 
 def a_category(_obj=None) -> int:
@@ -49,5 +51,3 @@ def grassroots_names(user, obj=None) -> set[str]:
     holders = Seat.objects.visible_to(user, VIEW).values_list("member__full_name", flat=True)
     names = attendee_names(user, obj) | set(receivers) | set(holders)
     return {name for name in names if name}
-
-

@@ -116,9 +116,7 @@ def concern_transition(request, pk):
     form = ConcernTransitionForm(request.POST, statuses=statuses)
     if form.is_valid():
         try:
-            services.concern_transition(
-                acting_user=request.user, concern=concern, **form.values()
-            )
+            services.concern_transition(acting_user=request.user, concern=concern, **form.values())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -26,9 +26,9 @@ from capuy.organizations.models import Organization
 from . import selectors, services
 from .choices import AttendanceStatus, TaskState
 from .models import (
+    Agency,
     AgendaDocument,
     AgendaItem,
-    Agency,
     AssignedTask,
     Conclusion,
     Conference,
@@ -55,9 +55,7 @@ class ConferenceSerializer(ServiceSerializer):
     """Hội nghị lần thứ N of a committee; attendance counts and the quorum are computed."""
 
     committee = ScopedRelatedField(Committee, help_text=_("Cấp ủy (BCH/BTV) trong một nhiệm kỳ."))
-    organization = serializers.IntegerField(
-        source="committee.term.organization_id", read_only=True
-    )
+    organization = serializers.IntegerField(source="committee.term.organization_id", read_only=True)
     chairs = ScopedRelatedField(
         Member, many=True, required=False, help_text=_("Chủ trì: người giữ chức vụ ngày họp.")
     )

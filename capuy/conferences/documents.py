@@ -25,7 +25,8 @@ def issuer_of(organization) -> tuple[str, str, str]:
     name = organization.name
     if organization.kind == OrgKind.DANG_BO_TINH:
         return name, "Tỉnh ủy", "TU"
-    parent = organization.get_parent()
+    step = type(organization).steplen
+    parent = type(organization).objects.filter(path=organization.path[:-step]).first()
     parent_line = parent.name if parent is not None else name
     for prefix, body, suffix in _PLACE_WORDS:
         if name.startswith(prefix):
@@ -36,7 +37,7 @@ def issuer_of(organization) -> tuple[str, str, str]:
 
 
 def _short_role(role: str, body: str) -> str:
-    """"Bí thư Tỉnh ủy", "Phó Bí thư Thường trực Tỉnh ủy", "Tỉnh ủy viên"."""
+    """ "Bí thư Tỉnh ủy", "Phó Bí thư Thường trực Tỉnh ủy", "Tỉnh ủy viên"."""
     if role == SeatRole.UY_VIEN_BCH:
         words = body.split()
         if words[0] in ("Tỉnh", "Huyện", "Thành", "Thị") and words[1] == "ủy":
@@ -266,14 +267,20 @@ def notice(conference: Conference) -> PartyDocument:
     blocks += _conclusion_paragraphs(r)
     for node, _depth in r.agenda:
         for conclusion in node.item.conclusions.all():
-            blocks.append(Paragraph(f"Về {node.item.title[:1].lower()}{node.item.title[1:]}: {conclusion.text}"))
+            blocks.append(
+                Paragraph(
+                    f"Về {node.item.title[:1].lower()}{node.item.title[1:]}: {conclusion.text}"
+                )
+            )
     if r.tasks:
         blocks.append(r.tasks_table(r.tasks, "NHIỆM VỤ GIAO CÁC CƠ QUAN"))
     blocks.append(r.attendance_table())
     recipients = [f"Các đồng chí ủy viên {r.committee.get_kind_display()}"]
     recipients += sorted({a.agency.name for t in r.tasks for a in t.assignments.all()})
     recipients.append(f"Lưu Văn phòng {r.body}")
-    authority = "T/M Ban Chấp hành" if r.committee.kind == CommitteeKind.BCH else "T/M Ban Thường vụ"
+    authority = (
+        "T/M Ban Chấp hành" if r.committee.kind == CommitteeKind.BCH else "T/M Ban Thường vụ"
+    )
     return PartyDocument(
         parent_body=r.parent_line,
         issuer=r.body,
@@ -298,7 +305,8 @@ def _session_text(conference: Conference) -> str:
 
 def _place_of(organization) -> str:
     """The place named in the date line: the province's name ("Bắc Ninh")."""
-    root = organization if organization.depth == 1 else organization.get_root()
+    step = type(organization).steplen
+    root = type(organization).objects.filter(path=organization.path[:step]).first() or organization
     for prefix in ("Đảng bộ tỉnh ", "Đảng bộ thành phố "):
         if root.name.startswith(prefix):
             return root.name[len(prefix) :]

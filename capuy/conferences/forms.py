@@ -45,9 +45,7 @@ class ConferenceForm(BootstrapForm):
         help_text=_("Chỉ cần khi bỏ qua số, ví dụ các hội nghị trước chưa nhập vào capuy."),
     )
     minutes_taker = forms.CharField(label=_("Thư ký hội nghị"), required=False, max_length=120)
-    notice_number = forms.CharField(
-        label=_("Số thông báo kết luận"), required=False, max_length=50
-    )
+    notice_number = forms.CharField(label=_("Số thông báo kết luận"), required=False, max_length=50)
     quorum_numerator = forms.IntegerField(
         label=_("Tỷ lệ tham dự tối thiểu: tử số"), min_value=1, initial=2
     )
@@ -192,9 +190,10 @@ class CarryOverForm(BootstrapForm):
     def __init__(self, *args, conferences, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_conference"].queryset = conferences
-        self.fields["to_conference"].label_from_instance = lambda c: _(
-            "Lần thứ %(number)s — %(date)s"
-        ) % {"number": c.number, "date": c.date.strftime("%d/%m/%Y")}
+        self.fields["to_conference"].label_from_instance = lambda c: (
+            _("Lần thứ %(number)s — %(date)s")
+            % {"number": c.number, "date": c.date.strftime("%d/%m/%Y")}
+        )
 
 
 class AgencyForm(BootstrapForm):

@@ -120,9 +120,7 @@ class ConferenceAttendance(models.Model):
 
     SCOPE_PATH = f"conference__{CONFERENCE_PATH}"
 
-    conference = models.ForeignKey(
-        Conference, on_delete=models.CASCADE, related_name="attendances"
-    )
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="attendances")
     member = models.ForeignKey(
         "members.Member",
         on_delete=models.PROTECT,

@@ -15,9 +15,9 @@ from capuy.core.vntext import search_key
 
 from .choices import PRESENT_STATUSES, AttendanceStatus, TaskState
 from .models import (
+    Agency,
     AgendaDocument,
     AgendaItem,
-    Agency,
     AssignedTask,
     Conclusion,
     Conference,
@@ -57,9 +57,7 @@ def conference_list(user, *, committee=None, q: str = "", year: int | None = Non
 
 
 def conference_get(user, pk: int, action: str = VIEW) -> Conference:
-    qs = Conference.objects.visible_to(user, action).select_related(
-        "committee__term__organization"
-    )
+    qs = Conference.objects.visible_to(user, action).select_related("committee__term__organization")
     return get_object_or_404(qs, pk=pk)
 
 
@@ -89,7 +87,7 @@ class Quorum:
 
 
 def quorum_of(conference: Conference, rows: list[ConferenceAttendance]) -> Quorum:
-    counts = {status: 0 for status in AttendanceStatus.values}
+    counts = dict.fromkeys(AttendanceStatus.values, 0)
     for row in rows:
         counts[row.status] += 1
     total = len(rows)
@@ -283,9 +281,7 @@ def agency_list(user, *, today: date | None = None):
 
 
 def agency_get(user, pk: int, action: str = VIEW) -> Agency:
-    return get_object_or_404(
-        Agency.objects.visible_to(user, action).select_related("owner"), pk=pk
-    )
+    return get_object_or_404(Agency.objects.visible_to(user, action).select_related("owner"), pk=pk)
 
 
 def agencies_for(conference: Conference):

@@ -18,9 +18,9 @@ from capuy.core.testing import World, member_in
 
 from .choices import AgencyKind, Session
 from .models import (
+    Agency,
     AgendaDocument,
     AgendaItem,
-    Agency,
     AssignedTask,
     Conclusion,
     Conference,

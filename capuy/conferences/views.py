@@ -213,9 +213,7 @@ def attendance(request, pk: int):
             for row in rows:  # show what was typed
                 row.status, row.reason = marks[row.pk]
         else:
-            messages.success(
-                request, _("Đã lưu điểm danh (%(n)s thay đổi).") % {"n": changed}
-            )
+            messages.success(request, _("Đã lưu điểm danh (%(n)s thay đổi).") % {"n": changed})
             return redirect(conference)
     for row in rows:
         row.errors = errors.get(f"status-{row.pk}", []) + errors.get(f"reason-{row.pk}", [])
@@ -240,8 +238,7 @@ def attendance_sync(request, pk: int):
     result = services.attendance_sync(acting_user=request.user, conference=conference)
     messages.success(
         request,
-        _("Đã cập nhật danh sách theo chức vụ ngày họp: thêm %(added)s, bớt %(removed)s.")
-        % result,
+        _("Đã cập nhật danh sách theo chức vụ ngày họp: thêm %(added)s, bớt %(removed)s.") % result,
     )
     return redirect("conferences:attendance", conference.pk)
 

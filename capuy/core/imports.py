@@ -194,7 +194,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def normalise_header(text: Any) -> str:
-    """"Ngày sinh hoạt (dd/mm/yyyy)" → "ngay sinh hoat"; "SỐ THẺ ĐẢNG VIÊN*" → "so the dang vien"."""
+    """ "Ngày sinh hoạt (dd/mm/yyyy)" → "ngay sinh hoat"; "SỐ THẺ ĐẢNG VIÊN*" → "so the dang vien"."""
     value = _HINT.sub(" ", cell_text(text))
     return " ".join(_NON_WORD.sub(" ", unaccent(value)).split())
 

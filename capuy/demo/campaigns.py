@@ -92,9 +92,7 @@ def _round(amount: float, step: int = 1_000_000) -> int:
     return max(step, int(round(amount / step)) * step)
 
 
-def build_campaign_demo(
-    *, root: Organization, acting_user=None, seed: int = 2020
-) -> CampaignDemo:
+def build_campaign_demo(*, root: Organization, acting_user=None, seed: int = 2020) -> CampaignDemo:
     """Create the 2020 campaign under ``root`` with the leaders' and the units' money."""
     rng = random.Random(f"{seed}:campaign")
     actor = acting_user or _office_user() or _system_actor()
@@ -116,7 +114,11 @@ def build_campaign_demo(
             (
                 CONFERENCE_DAY,
                 len(planned),
-                {"member": seat.member, "amount": LEADER_AMOUNTS[seat.role], "note": "Tại Hội nghị"},
+                {
+                    "member": seat.member,
+                    "amount": LEADER_AMOUNTS[seat.role],
+                    "note": "Tại Hội nghị",
+                },
             )
         )
 
@@ -219,7 +221,9 @@ def build_campaign_demo(
             )
             voided_once = True
             contributions += 1
-        services.contribution_record(acting_user=actor, campaign=campaign, received_on=day, **kwargs)
+        services.contribution_record(
+            acting_user=actor, campaign=campaign, received_on=day, **kwargs
+        )
         contributions += 1
     campaign.refresh_from_db()
     return CampaignDemo(campaign, len(leaders), len(units), contributions, pledges)

@@ -170,7 +170,10 @@ def build_conference_demo(
             "đều liên hệ với các biểu hiện suy thoái theo Nghị quyết Trung ương 4 khóa XII."
         ),
     )
-    for part in ("Đối với tổ chức đảng và tập thể lãnh đạo, quản lý", "Đối với đảng viên và cá nhân cán bộ lãnh đạo, quản lý"):
+    for part in (
+        "Đối với tổ chức đảng và tập thể lãnh đạo, quản lý",
+        "Đối với đảng viên và cá nhân cán bộ lãnh đạo, quản lý",
+    ):
         services.agenda_item_create(
             acting_user=actor, conference=conference, title=part, parent=review
         )

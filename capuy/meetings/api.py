@@ -13,9 +13,9 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from capuy.api.organizations import visible_organization
@@ -88,11 +88,15 @@ class AttendanceQuotaSerializer(serializers.ModelSerializer):
 class AttendanceRuleSerializer(ServiceSerializer):
     """Quy định dự sinh hoạt chi bộ (e.g. 01-QĐ/TU) with its quotas per seat level."""
 
-    organization = ScopedRelatedField(Organization, help_text=_("Tổ chức ban hành, phạm vi áp dụng."))
+    organization = ScopedRelatedField(
+        Organization, help_text=_("Tổ chức ban hành, phạm vi áp dụng.")
+    )
     quotas = AttendanceQuotaSerializer(
         many=True,
         required=False,
-        help_text=_("Định mức theo cấp. Bỏ trống khi tạo: mặc định tỉnh 2, huyện 6, xã 6 lượt/năm."),
+        help_text=_(
+            "Định mức theo cấp. Bỏ trống khi tạo: mặc định tỉnh 2, huyện 6, xã 6 lượt/năm."
+        ),
     )
 
     class Meta:
@@ -122,7 +126,9 @@ def _quota_dict(quotas: list[dict] | None) -> dict | None:
 
 class AttendanceRuleFilter(UnderFilter):
     under_field = "organization__path"
-    in_force_on = django_filters.DateFilter(method="filter_in_force", label=_("Có hiệu lực tại ngày"))
+    in_force_on = django_filters.DateFilter(
+        method="filter_in_force", label=_("Có hiệu lực tại ngày")
+    )
 
     class Meta:
         model = AttendanceRule
@@ -163,9 +169,7 @@ class AttendanceRuleViewSet(
     def service_create(self, data):
         data = dict(data)
         quotas = _quota_dict(data.pop("quotas", None))
-        return services.attendance_rule_create(
-            acting_user=self.request.user, quotas=quotas, **data
-        )
+        return services.attendance_rule_create(acting_user=self.request.user, quotas=quotas, **data)
 
     def service_update(self, instance, data):
         data = dict(data)
@@ -251,9 +255,7 @@ class MeetingScheduleViewSet(
     @extend_schema(
         request=GenerateRequestSerializer,
         responses={
-            200: inline_serializer(
-                "MeetingsGenerated", {"created": serializers.IntegerField()}
-            )
+            200: inline_serializer("MeetingsGenerated", {"created": serializers.IntegerField()})
         },
         summary=_("Tạo các buổi sinh hoạt theo lịch (chạy lại không tạo trùng)"),
     )
@@ -279,7 +281,17 @@ class CellMeetingSerializer(ServiceSerializer):
 
     class Meta:
         model = CellMeeting
-        fields = ["id", "cell", "cell_name", "date", "kind", "status", "place", "topics", "schedule"]
+        fields = [
+            "id",
+            "cell",
+            "cell_name",
+            "date",
+            "kind",
+            "status",
+            "place",
+            "topics",
+            "schedule",
+        ]
         read_only_fields = ["status", "schedule"]
         create_only_fields = ["cell"]
         validators = []
@@ -441,9 +453,12 @@ class MeetingAttendanceSerializer(ServiceSerializer):
             )
         seat_id = attrs.pop("seat_id", None)
         if seat_id is not None:
-            seat = attrs["member"].seats.filter(pk=seat_id).select_related(
-                "committee__term__organization"
-            ).first()
+            seat = (
+                attrs["member"]
+                .seats.filter(pk=seat_id)
+                .select_related("committee__term__organization")
+                .first()
+            )
             if seat is None:
                 raise serializers.ValidationError(
                     {"seat": _("Chức vụ này không phải của cấp ủy viên đã chọn.")}
@@ -509,7 +524,9 @@ class AttendanceViewSet(
     def service_destroy(self, instance):
         services.attendance_delete(acting_user=self.request.user, attendance=instance)
 
-    @extend_schema(request=None, responses={200: MeetingAttendanceSerializer}, summary=_("Chi bộ xác nhận"))
+    @extend_schema(
+        request=None, responses={200: MeetingAttendanceSerializer}, summary=_("Chi bộ xác nhận")
+    )
     @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
     def confirm(self, request, pk=None):
         attendance = services.attendance_confirm(
@@ -530,7 +547,9 @@ class AttendanceViewSet(
         attendance = services.attendance_dispute(
             acting_user=request.user, attendance=attendance, **serializer.validated_data
         )
-        return Response(MeetingAttendanceSerializer(self.reread(attendance)).data, status=status.HTTP_200_OK)
+        return Response(
+            MeetingAttendanceSerializer(self.reread(attendance)).data, status=status.HTTP_200_OK
+        )
 
 
 # --- field visits ------------------------------------------------------------------------------
@@ -576,7 +595,9 @@ class FieldVisitSerializer(ServiceSerializer):
         is_self = own is not None and own.pk == member_id
         if access.recording_capacity(user, org, own if is_self else None) is None:
             raise PermissionDenied(_("Bạn không ghi được chuyến công tác ở nơi này."))
-        holders = {row["member"].pk: row["member"] for row in seat_holders_above(org, attrs["date"])}
+        holders = {
+            row["member"].pk: row["member"] for row in seat_holders_above(org, attrs["date"])
+        }
         if member_id in holders:
             attrs["member"] = holders[member_id]
         elif own is not None and own.pk == member_id:

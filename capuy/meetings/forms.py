@@ -84,7 +84,9 @@ class MeetingCreateForm(BootstrapForm):
     date = VnDateField(label=_("Ngày"))
     kind = forms.ChoiceField(label=_("Loại"), choices=MeetingKind.choices)
     place = forms.CharField(label=_("Địa điểm"), max_length=255, required=False)
-    topics = forms.CharField(label=_("Nội dung"), required=False, widget=forms.Textarea({"rows": 3}))
+    topics = forms.CharField(
+        label=_("Nội dung"), required=False, widget=forms.Textarea({"rows": 3})
+    )
 
 
 class MeetingRecordForm(BootstrapForm):
@@ -191,7 +193,9 @@ class ImportForm(BootstrapForm):
 
 class MeetingFilterForm(forms.Form):
     org = forms.IntegerField(required=False)
-    status = forms.ChoiceField(required=False, choices=[("", _("Mọi tình trạng")), *MeetingStatus.choices])
+    status = forms.ChoiceField(
+        required=False, choices=[("", _("Mọi tình trạng")), *MeetingStatus.choices]
+    )
     year = forms.IntegerField(required=False, min_value=1945, max_value=2100)
     month = forms.IntegerField(required=False, min_value=1, max_value=12)
 

@@ -71,9 +71,7 @@ def import_upload(request):
                 "to": period[1].isoformat(),
             }
         context = {"form": form, "check": check, "token": token, "filename": upload.name}
-        return render(
-            request, "meetings/import.html", context, status=200 if check.ok else INVALID
-        )
+        return render(request, "meetings/import.html", context, status=200 if check.ok else INVALID)
     status = INVALID if form.is_bound else 200
     return render(request, "meetings/import.html", {"form": form}, status=status)
 

@@ -108,7 +108,15 @@ def template_bytes() -> bytes:
         sheet_title=_("Lượt dự"),
         examples=[
             ["05/03/2019", "H01-X01-C02", "01234567", "", "", _("Dự"), ""],
-            ["05/03/2019", "H01-X01-C02", "", "Trần Minh Tuấn", "12/08/1968", _("Dự và chỉ đạo"), ""],
+            [
+                "05/03/2019",
+                "H01-X01-C02",
+                "",
+                "Trần Minh Tuấn",
+                "12/08/1968",
+                _("Dự và chỉ đạo"),
+                "",
+            ],
         ],
         notes=[
             _("Mỗi dòng là một cấp ủy viên dự một buổi sinh hoạt của một chi bộ."),
@@ -358,15 +366,15 @@ def attendance_import_check(
             errors.add(raw.number, CARD if raw.card else NAME, _first_message(error))
             continue
         rule = lookups.rule_on(cell, raw.day)
-        if rule is not None and rule.must_attend_outside_own_cell:
-            if member_cell_on(member, raw.day, lookups.transfers[member.pk]) == cell.pk:
-                errors.add(
-                    raw.number,
-                    CELL,
-                    _("Theo %(r)s, đồng chí %(n)s không được tính dự tại chính chi bộ mình.")
-                    % {"r": rule.number, "n": member.full_name},
-                )
-                continue
+        own_cell = member_cell_on(member, raw.day, lookups.transfers[member.pk]) == cell.pk
+        if own_cell and rule is not None and rule.must_attend_outside_own_cell:
+            errors.add(
+                raw.number,
+                CELL,
+                _("Theo %(r)s, đồng chí %(n)s không được tính dự tại chính chi bộ mình.")
+                % {"r": rule.number, "n": member.full_name},
+            )
+            continue
         key = (cell.pk, raw.day, member.pk)
         if key in seen:
             errors.add(

@@ -44,7 +44,7 @@ _KIND_SHORT = {
 
 
 def seat_label(seat: Seat) -> str:
-    """"Ủy viên BCH Đảng bộ tỉnh", "Ủy viên BTV Đảng bộ huyện"… (needs committee__term__organization)."""
+    """ "Ủy viên BCH Đảng bộ tỉnh", "Ủy viên BTV Đảng bộ huyện"… (needs committee__term__organization)."""
     role = _ROLE_SHORT.get(seat.role, seat.get_role_display())
     if seat.role == SeatRole.UY_VIEN_BCH and seat.committee.kind == CommitteeKind.BTV:
         role = _ROLE_SHORT[SeatRole.UY_VIEN_BTV]
@@ -100,7 +100,11 @@ def pick_seat(
     above = [
         s
         for s in held
-        if (is_above(s, path) if strictly_above else path.startswith(s.committee.term.organization.path))
+        if (
+            is_above(s, path)
+            if strictly_above
+            else path.startswith(s.committee.term.organization.path)
+        )
     ]
     if seat is not None:
         if seat.pk not in {s.pk for s in above}:

@@ -21,7 +21,9 @@ from .models import (
 )
 
 
-def committee_of(organization, *, term_name: str = "T", start: date = date(2015, 1, 1), kind=CommitteeKind.BCH):
+def committee_of(
+    organization, *, term_name: str = "T", start: date = date(2015, 1, 1), kind=CommitteeKind.BCH
+):
     term, _ = Term.objects.get_or_create(
         organization=organization, name=term_name, defaults={"start_on": start}
     )
@@ -29,7 +31,16 @@ def committee_of(organization, *, term_name: str = "T", start: date = date(2015,
     return committee
 
 
-def seat_for(member, organization, *, start=date(2015, 1, 1), end=None, role=SeatRole.UY_VIEN_BCH, kind=CommitteeKind.BCH, note=""):
+def seat_for(
+    member,
+    organization,
+    *,
+    start=date(2015, 1, 1),
+    end=None,
+    role=SeatRole.UY_VIEN_BCH,
+    kind=CommitteeKind.BCH,
+    note="",
+):
     return Seat.objects.create(
         committee=committee_of(organization, kind=kind),
         member=member,
@@ -40,7 +51,9 @@ def seat_for(member, organization, *, start=date(2015, 1, 1), end=None, role=Sea
     )
 
 
-def rule_at(organization, *, number="01-QĐ/TU", outside=True, start=date(2011, 6, 30), end=None, quotas=None):
+def rule_at(
+    organization, *, number="01-QĐ/TU", outside=True, start=date(2011, 6, 30), end=None, quotas=None
+):
     rule = AttendanceRule.objects.create(
         organization=organization,
         number=number,
@@ -51,7 +64,9 @@ def rule_at(organization, *, number="01-QĐ/TU", outside=True, start=date(2011, 
         effective_to=end,
         must_attend_outside_own_cell=outside,
     )
-    for level, minimum in (quotas or {SeatLevel.TINH: 2, SeatLevel.HUYEN: 6, SeatLevel.XA: 6}).items():
+    for level, minimum in (
+        quotas or {SeatLevel.TINH: 2, SeatLevel.HUYEN: 6, SeatLevel.XA: 6}
+    ).items():
         AttendanceQuota.objects.create(rule=rule, level=level, min_attendances=minimum)
     return rule
 
@@ -81,8 +96,17 @@ class Grassroots:
 
 
 def build_grassroots(world: World) -> Grassroots:
-    tuan = member_in(world.outside_cell, "Trần", "Minh", "Tuấn", birth_date=date(1968, 8, 12), card_number="01234567")
-    binh = member_in(world.other_cell, "Phạm", "Văn", "Bình", birth_date=date(1972, 2, 3), card_number="07654321")
+    tuan = member_in(
+        world.outside_cell,
+        "Trần",
+        "Minh",
+        "Tuấn",
+        birth_date=date(1968, 8, 12),
+        card_number="01234567",
+    )
+    binh = member_in(
+        world.other_cell, "Phạm", "Văn", "Bình", birth_date=date(1972, 2, 3), card_number="07654321"
+    )
     tuan_seat = seat_for(tuan, world.province)
     binh_district = seat_for(binh, world.district)
     binh_province = seat_for(binh, world.province, start=date(2019, 1, 1))

@@ -74,7 +74,7 @@ class ConferenceFacts:
 
     @property
     def whole(self) -> str:
-        """ "Toàn tỉnh", "Toàn huyện"… """
+        """ "Toàn tỉnh", "Toàn huyện"…"""
         return {OrgKind.DANG_BO_TINH: "Toàn tỉnh", OrgKind.DANG_BO_HUYEN: "Toàn huyện"}.get(
             self.organization.kind, "Toàn đảng bộ"
         )
@@ -338,7 +338,9 @@ def _reports_paragraph(facts: ConferenceFacts) -> str:
     groups: list[tuple[str, list[str]]] = []
     for report in facts.reports:
         who = " ".join(
-            part for part in (report.presenter_title, report.presenter.name if report.presenter else "") if part
+            part
+            for part in (report.presenter_title, report.presenter.name if report.presenter else "")
+            if part
         )
         if groups and groups[-1][0] == who:
             groups[-1][1].append(_report_phrase(report.title))
@@ -393,7 +395,9 @@ def news_draft_from_conference(conference, *, year: int | None = None) -> NewsDr
     elif facts.tasks:
         body.append(
             "Hội nghị giao "
-            + "; ".join(f"{', '.join(agencies)} {_lower_first(title)}" for agencies, title in facts.tasks)
+            + "; ".join(
+                f"{', '.join(agencies)} {_lower_first(title)}" for agencies, title in facts.tasks
+            )
             + "."
         )
     body.extend(campaign_paragraphs(facts))

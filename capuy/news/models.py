@@ -215,4 +215,3 @@ class NewsView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.day}"
-

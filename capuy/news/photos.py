@@ -83,7 +83,13 @@ def clean_photo(upload, field: str = "image") -> tuple[ContentFile, int, int]:
                     name = "anh.jpg"
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
         raise ValidationError({field: not_image}) from exc
     return ContentFile(out.getvalue(), name=name), *size_out

@@ -49,11 +49,7 @@ def sweep_rows(place) -> None:
 
 def published_titles(user, obj) -> set[str]:
     """What the public list shows to anyone: every published item's title and lead."""
-    return {
-        text
-        for item in NewsItem.objects.published()
-        for text in (item.title, item.lead)
-    }
+    return {text for item in NewsItem.objects.published() for text in (item.title, item.lead)}
 
 
 LABELS = {

@@ -169,7 +169,8 @@ def draft_from_conference(request):
                 add_service_errors(form, error)
             else:
                 messages.success(
-                    request, _("Đã soạn bản nháp từ hồ sơ hội nghị; hãy đọc lại và sửa trước khi đăng.")
+                    request,
+                    _("Đã soạn bản nháp từ hồ sơ hội nghị; hãy đọc lại và sửa trước khi đăng."),
                 )
                 return _done(request, reverse("news:edit", args=[item.pk]))
         status = INVALID

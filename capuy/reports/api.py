@@ -29,8 +29,6 @@ class LevelSerializer(serializers.Serializer):
     label = serializers.CharField()
     attendances = serializers.IntegerField(help_text=_("Số lượt dự sinh hoạt chi bộ"))
     confirmed = serializers.IntegerField(help_text=_("Trong đó đã được chi bộ xác nhận"))
-    attendees = serializers.IntegerField(help_text=_("Số cấp ủy viên đã đi dự"))
-    cells = serializers.IntegerField(help_text=_("Số chi bộ được dự"))
     planned = serializers.IntegerField(help_text=_("Lượt theo kế hoạch luân phiên, chưa thực hiện"))
     members = serializers.IntegerField(help_text=_("Số cấp ủy viên giữ chức vụ cấp này trong năm"))
     quota = serializers.IntegerField(allow_null=True, help_text=_("Định mức lượt/năm"))
@@ -104,10 +102,17 @@ class QuyDinh01ReportView(APIView):
         try:
             year = int(raw_year) if raw_year else timezone.localdate().year
         except ValueError:
-            raise ValidationError({"year": [_("Năm báo cáo phải là số, ví dụ year=2019.")]}) from None
+            raise ValidationError(
+                {"year": [_("Năm báo cáo phải là số, ví dụ year=2019.")]}
+            ) from None
         if not 1990 <= year <= 2100:
             raise ValidationError({"year": [_("Năm báo cáo không hợp lệ.")]})
         org_value = request.query_params.get("org", "").strip()
         org = find_organization(request.user, org_value) if org_value else None
-        confirmed = request.query_params.get("confirmed_only", "").lower() in ("1", "true", "on", "yes")
+        confirmed = request.query_params.get("confirmed_only", "").lower() in (
+            "1",
+            "true",
+            "on",
+            "yes",
+        )
         return Response(build_report(request.user, year=year, org=org, confirmed_only=confirmed))

@@ -212,7 +212,9 @@ def compliance_summary(
         for status in (MET, ON_TRACK, BEHIND, NO_QUOTA):
             if status == ON_TRACK and not period.running:
                 continue
-            aggregates[f"{lvl}__{status}"] = Count("member_id", filter=at & status_q(status, period))
+            aggregates[f"{lvl}__{status}"] = Count(
+                "member_id", filter=at & status_q(status, period)
+            )
     totals = rows.aggregate(**aggregates)
     if not period.running:
         totals.update({f"{lvl}__{ON_TRACK}": 0 for lvl in UPPER_LEVELS})

@@ -32,7 +32,10 @@ def concern_link(params: dict, **extra) -> str:
 def dashboard(user, form) -> dict:
     period, org, confirmed = form.period, form.organization, form.confirmed_only
     params = form.params()
-    by_level = figures.attendances_by_level(user, period, org=org, confirmed_only=confirmed)
+    breakdown = figures.attendance_breakdown(user, period, org=org)
+    by_level = figures.attendances_by_level(
+        user, period, confirmed_only=confirmed, breakdown=breakdown
+    )
     compliance = compliance_summary(user, period, org=org, confirmed_only=confirmed)
     shown = levels_of_year(period.year) + [
         lvl
@@ -71,7 +74,9 @@ def dashboard(user, form) -> dict:
     flagged["share_pct"] = 100 * flagged["share"] if flagged["share"] is not None else None
     concerns = figures.concern_figures(user, period, org=org)
 
-    months = figures.attendances_by_month(user, period, org=org, confirmed_only=confirmed)
+    months = figures.attendances_by_month(
+        user, period, confirmed_only=confirmed, breakdown=breakdown
+    )
     month_chart = vertical(
         Chart(
             title=_("Lượt dự sinh hoạt theo tháng"),
@@ -112,9 +117,7 @@ def dashboard(user, form) -> dict:
                 bars=[
                     Bar(
                         label=group.organization.name,
-                        url=link(
-                            "grassroots:dashboard", params, org=group.organization.pk
-                        ),
+                        url=link("grassroots:dashboard", params, org=group.organization.pk),
                         segments=[
                             Segment(
                                 group.counts.get(item["level"], 0),

@@ -18,7 +18,9 @@ from .periods import LEVEL_LABELS, period_for
 class GrassrootsFilterForm(BootstrapForm):
     org = forms.IntegerField(label=_("Tổ chức"), required=False)
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=1990, max_value=2100)
-    confirmed = forms.BooleanField(label=_("Chỉ tính lượt dự đã được chi bộ xác nhận"), required=False)
+    confirmed = forms.BooleanField(
+        label=_("Chỉ tính lượt dự đã được chi bộ xác nhận"), required=False
+    )
     level = forms.ChoiceField(
         label=_("Cấp"),
         required=False,

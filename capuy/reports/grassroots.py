@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, Substr
 
-from capuy.concerns.choices import ConcernStatus
+from capuy.concerns.choices import CLOSED_STATUSES, OPEN_STATUSES, ConcernStatus
 from capuy.concerns.models import Concern
-from capuy.concerns.selectors import count_aggregates, overdue_q
+from capuy.concerns.selectors import overdue_q
 from capuy.core.scoping import VIEW
 from capuy.meetings.choices import AttendanceStatus, Confirmation
 from capuy.meetings.models import Attendance, FieldVisit
@@ -42,65 +42,70 @@ def attendances(
     return _under(qs, "cell_path", org)
 
 
-def attendances_by_level(
-    user, period: Period, *, org=None, confirmed_only: bool = False
-) -> dict[str, dict]:
-    """``{level: {"attendances", "confirmed", "members", "cells", "planned"}}``: two queries."""
-    rows = (
-        attendances(user, period, org=org, confirmed_only=confirmed_only)
-        .order_by()
-        .values("level")
-        .annotate(
-            attendances=Count("pk"),
-            confirmed=Count("pk", filter=Q(confirmation=Confirmation.CONFIRMED)),
-            members=Count("member_id", distinct=True),
-            cells=Count("cell_path", distinct=True),
-        )
+def attendance_breakdown(user, period: Period, *, org=None) -> list[dict]:
+    """One scan of the period's attendance rows (recorded and planned) grouped by level, status,
+    confirmation and month: every attendance figure of a page or report is derived from it."""
+    qs = Attendance.objects.visible_to(user, VIEW).filter(
+        status__in=(AttendanceStatus.RECORDED, AttendanceStatus.PLANNED),
+        date__gte=period.start,
+        date__lte=period.end,
     )
-    result = {row.pop("level"): {**row, "planned": 0} for row in rows}
-    planned = (
-        attendances(user, period, org=org, status=AttendanceStatus.PLANNED)
+    return list(
+        _under(qs, "cell_path", org)
+        .annotate(month=ExtractMonth("date"))
         .order_by()
-        .values_list("level")
+        .values("level", "status", "confirmation", "month")
         .annotate(n=Count("pk"))
     )
-    empty = {"attendances": 0, "confirmed": 0, "members": 0, "cells": 0, "planned": 0}
-    for level, n in planned:
-        result.setdefault(level, dict(empty))["planned"] = n
+
+
+def _counted(row: dict, confirmed_only: bool) -> bool:
+    return row["status"] == AttendanceStatus.RECORDED and (
+        not confirmed_only or row["confirmation"] == Confirmation.CONFIRMED
+    )
+
+
+def attendances_by_level(
+    user, period: Period, *, org=None, confirmed_only: bool = False, breakdown=None
+) -> dict[str, dict]:
+    """``{level: {"attendances", "confirmed", "planned"}}`` (levels with rows only)."""
+    rows = attendance_breakdown(user, period, org=org) if breakdown is None else breakdown
+    result: dict[str, dict] = {}
+    for row in rows:
+        item = result.setdefault(row["level"], {"attendances": 0, "confirmed": 0, "planned": 0})
+        if row["status"] == AttendanceStatus.PLANNED:
+            item["planned"] += row["n"]
+            continue
+        if _counted(row, confirmed_only):
+            item["attendances"] += row["n"]
+        if row["confirmation"] == Confirmation.CONFIRMED:
+            item["confirmed"] += row["n"]
     return result
 
 
 def attendances_by_month(
-    user, period: Period, *, org=None, confirmed_only: bool = False
+    user, period: Period, *, org=None, confirmed_only: bool = False, breakdown=None
 ) -> list[dict]:
     """Twelve ``{"month", "total", <level>: n}`` rows (zeros included)."""
-    rows = (
-        attendances(user, period, org=org, confirmed_only=confirmed_only)
-        .annotate(month=ExtractMonth("date"))
-        .order_by()
-        .values("month", "level")
-        .annotate(n=Count("pk"))
-    )
+    rows = attendance_breakdown(user, period, org=org) if breakdown is None else breakdown
     months = [{"month": m, "total": 0, **dict.fromkeys(UPPER_LEVELS, 0)} for m in range(1, 13)]
     for row in rows:
+        if not _counted(row, confirmed_only):
+            continue
         month = months[row["month"] - 1]
         month[row["level"]] = month.get(row["level"], 0) + row["n"]
         month["total"] += row["n"]
     return months
 
 
-def attendances_by_unit(
-    user, period: Period, org, *, confirmed_only: bool = False
-) -> list[Group]:
+def attendances_by_unit(user, period: Period, org, *, confirmed_only: bool = False) -> list[Group]:
     """Attendances per child of ``org`` (district or commune), split by level, with the cells
     visited: one GROUP BY on the path prefix."""
-    per_level = {
-        level: Count("pk", filter=Q(level=level)) for level in UPPER_LEVELS
-    } | {"cells": Count("cell_path", distinct=True)}
+    per_level = {level: Count("pk", filter=Q(level=level)) for level in UPPER_LEVELS} | {
+        "cells": Count("cell_path", distinct=True)
+    }
     qs = attendances(user, period, confirmed_only=confirmed_only)
-    return groups_for(
-        user, qs, "cell_path", org, start=period.start, end=period.end, **per_level
-    )
+    return groups_for(user, qs, "cell_path", org, start=period.start, end=period.end, **per_level)
 
 
 def cells_in_period(user, period: Period, *, org=None) -> QuerySet:
@@ -123,16 +128,15 @@ def cells_never_visited(
 
 
 def cell_coverage(user, period: Period, *, org=None, confirmed_only: bool = False) -> dict:
-    """``{"cells", "visited", "never_visited"}``."""
+    """``{"cells", "visited", "never_visited"}``: cells of the period, and how many had a counted
+    attendance (a meeting is held at a cell that exists, so its path is one of them)."""
     total = cells_in_period(user, period, org=org).count()
     visited = (
         attendances(user, period, org=org, confirmed_only=confirmed_only)
-        .filter(cell_path__in=cells_in_period(user, period, org=org).values("path"))
-        .values("cell_path")
-        .distinct()
-        .count()
+        .order_by()
+        .aggregate(n=Count("cell_path", distinct=True))["n"]
     )
-    return {"cells": total, "visited": visited, "never_visited": total - visited}
+    return {"cells": total, "visited": visited, "never_visited": max(total - visited, 0)}
 
 
 def flagged_localities(user, period: Period, *, org=None) -> QuerySet:
@@ -140,9 +144,7 @@ def flagged_localities(user, period: Period, *, org=None) -> QuerySet:
     flags = OrganizationFlag.objects.filter(kind__in=FLAG_KINDS, valid_from__lte=period.end).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=period.start)
     )
-    qs = Organization.objects.visible_to(user, VIEW).filter(
-        pk__in=flags.values("organization_id")
-    )
+    qs = Organization.objects.visible_to(user, VIEW).filter(pk__in=flags.values("organization_id"))
     return _under(qs, "path", org)
 
 
@@ -180,15 +182,27 @@ def concerns_in(user, period: Period, *, org=None) -> QuerySet:
 
 
 def concern_figures(user, period: Period, *, org=None) -> dict:
-    """Raised, resolved on the spot, open, overdue (as of today), closed, and by status."""
-    qs = concerns_in(user, period, org=org)
-    counts = qs.aggregate(raised=Count("pk"), **count_aggregates(period.today))
-    by_status = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
-    counts["by_status"] = [
-        {"status": value, "label": str(label), "count": by_status.get(value, 0)}
-        for value, label in ConcernStatus.choices
-    ]
-    return counts
+    """Raised, resolved on the spot, open, overdue (as of today), closed, and by status: one
+    GROUP BY status."""
+    rows = (
+        concerns_in(user, period, org=org)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue_q(period.today)))
+    )
+    by_status = {status: (n, overdue) for status, n, overdue in rows}
+    count = {status: n for status, (n, _o) in by_status.items()}
+    return {
+        "raised": sum(count.values()),
+        "on_spot": count.get(ConcernStatus.GIAI_QUYET_TAI_CHO, 0),
+        "open": sum(count.get(s, 0) for s in OPEN_STATUSES),
+        "overdue": sum(overdue for _n, overdue in by_status.values()),
+        "closed": sum(count.get(s, 0) for s in CLOSED_STATUSES),
+        "by_status": [
+            {"status": value, "label": str(label), "count": count.get(value, 0)}
+            for value, label in ConcernStatus.choices
+        ],
+    }
 
 
 def concern_overdue_q(period: Period) -> Q:

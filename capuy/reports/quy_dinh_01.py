@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from capuy.committees.choices import SeatRole
 from capuy.committees.models import Seat
-from capuy.core.vntext import format_date, format_date_long, format_number, format_percent
+from capuy.core.vntext import format_date, format_number, format_percent
 from capuy.meetings.models import AttendanceRule
 from capuy.organizations.choices import OrgKind
 
@@ -59,7 +59,10 @@ def build_report(
 ) -> dict:
     """Every figure of the report for ``org`` (``None``: the user's whole scope) and ``year``."""
     period = period_for(year, today)
-    by_level = figures.attendances_by_level(user, period, org=org, confirmed_only=confirmed_only)
+    breakdown = figures.attendance_breakdown(user, period, org=org)
+    by_level = figures.attendances_by_level(
+        user, period, confirmed_only=confirmed_only, breakdown=breakdown
+    )
     compliance = compliance_summary(user, period, org=org, confirmed_only=confirmed_only)
     visits = figures.field_visit_figures(user, period, org=org)
     shown = levels_of_year(year)
@@ -83,11 +86,11 @@ def build_report(
                 "label": level_label(level),
                 "attendances": counted.get("attendances", 0),
                 "confirmed": counted.get("confirmed", 0),
-                "attendees": counted.get("members", 0),
-                "cells": counted.get("cells", 0),
                 "planned": counted.get("planned", 0),
                 "members": members["members"],
-                "quota": members["quota"] if members["quota"] is not None else rule_quotas.get(level),
+                "quota": members["quota"]
+                if members["quota"] is not None
+                else rule_quotas.get(level),
                 "members_met": members["met"],
                 "members_on_track": members["on_track"],
                 "members_below": members["behind"],
@@ -140,7 +143,7 @@ def build_report(
         "levels": levels,
         "total_attendances": sum(item["attendances"] for item in levels),
         "by_month": figures.attendances_by_month(
-            user, period, org=org, confirmed_only=confirmed_only
+            user, period, confirmed_only=confirmed_only, breakdown=breakdown
         ),
         "units": units,
         "cells": cells,
@@ -329,9 +332,7 @@ def report_document(data: dict, org=None, *, day: date | None = None) -> PartyDo
     blocks.append(Paragraph("2. Thực hiện định mức", heading=True))
     for item in levels:
         if item["quota"] is None:
-            blocks.append(
-                Paragraph(f"{item['label']}: quy định chưa đặt định mức cho cấp này.")
-            )
+            blocks.append(Paragraph(f"{item['label']}: quy định chưa đặt định mức cho cấp này."))
             continue
         blocks.append(
             Paragraph(
@@ -346,7 +347,13 @@ def report_document(data: dict, org=None, *, day: date | None = None) -> PartyDo
             Table(
                 title="Biểu 2. Số lượt dự sinh hoạt chi bộ theo đơn vị",
                 header_rows=[
-                    ["STT", "Đơn vị", *[item["label"] for item in levels], "Cộng", "Số chi bộ được dự"]
+                    [
+                        "STT",
+                        "Đơn vị",
+                        *[item["label"] for item in levels],
+                        "Cộng",
+                        "Số chi bộ được dự",
+                    ]
                 ],
                 rows=[
                     [
@@ -596,4 +603,3 @@ def report_xlsx(data: dict) -> bytes:
 def report_filename(data: dict, extension: str) -> str:
     code = data["organization"]["code"] if data["organization"] else "toan-bo"
     return f"bao-cao-quy-dinh-01-{code}-{data['year']}.{extension}"
-

@@ -30,7 +30,11 @@ def compliance_rows(
 ) -> QuerySet:
     """Leader rows with the member's name, in roster order (tên, họ, tên đệm)."""
     rows = leader_rows(
-        user, period, org=org, level=level or None, confirmed_only=confirmed_only,
+        user,
+        period,
+        org=org,
+        level=level or None,
+        confirmed_only=confirmed_only,
         member_id=member_id,
     )
     if status:
@@ -71,9 +75,7 @@ def below_quota_by_committee(
     counts: dict[tuple, int] = defaultdict(int)
     for row in rows:
         counts[row["seat_org_id"], row["level"]] += 1
-    orgs = {
-        o.pk: o for o in Organization.objects.filter(pk__in={key[0] for key in counts})
-    }
+    orgs = {o.pk: o for o in Organization.objects.filter(pk__in={key[0] for key in counts})}
     result = [
         {"organization": orgs[pk], "level": level, "below": n}
         for (pk, level), n in counts.items()
@@ -109,13 +111,17 @@ def flagged_rows(user, period: Period, *, org=None, confirmed_only: bool = False
     condition = figures.visited_q(user, period, localities, confirmed_only=confirmed_only)
     rows = list(
         localities.annotate(
-            visited=Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+            visited=Case(
+                When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
         ).order_by("path")
     )
     kinds: dict[int, list] = defaultdict(list)
-    flags = OrganizationFlag.objects.filter(organization__in=[o.pk for o in rows]).filter(
-        valid_from__lte=period.end
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+    flags = (
+        OrganizationFlag.objects.filter(organization__in=[o.pk for o in rows])
+        .filter(valid_from__lte=period.end)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+    )
     for flag in flags.order_by("kind"):
         kinds[flag.organization_id].append(flag)
     for org_row in rows:
@@ -124,7 +130,7 @@ def flagged_rows(user, period: Period, *, org=None, confirmed_only: bool = False
 
 
 def my_year(user, period: Period) -> dict | None:
-    """"Của tôi": the signed-in committee member's own attendances, quota, plan and concerns.
+    """ "Của tôi": the signed-in committee member's own attendances, quota, plan and concerns.
 
     These are the member's own records, read by his member id rather than through the tree
     scope: a Tỉnh ủy viên attends cells anywhere in the province whatever his grants.
@@ -132,13 +138,10 @@ def my_year(user, period: Period) -> dict | None:
     member = getattr(user, "member", None)
     if member is None:
         return None
-    rows = decorate(
-        list(compliance_rows(None, period, member_id=member.pk)), period
-    )
-    attended = (
-        Attendance.objects.filter(member=member, date__gte=period.start, date__lte=period.end)
-        .select_related("meeting__cell", "seat__committee__term__organization")
-    )
+    rows = decorate(list(compliance_rows(None, period, member_id=member.pk)), period)
+    attended = Attendance.objects.filter(
+        member=member, date__gte=period.start, date__lte=period.end
+    ).select_related("meeting__cell", "seat__committee__term__organization")
     recorded = [a for a in attended.order_by("-date") if a.status == AttendanceStatus.RECORDED]
     planned = list(
         Attendance.objects.filter(

@@ -7,9 +7,10 @@ import json
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -201,15 +202,21 @@ def mine(request):
 
 
 def _calendar_url(request) -> str:
-    """The rotation planner's calendar feed for the signed-in leader, when it exists."""
-    from django.urls import NoReverseMatch
+    """The calendar (ICS) of the signed-in leader's latest adopted rotation plan, if any."""
+    member_id = getattr(request.user, "member_id", None)
+    if not member_id:
+        return ""
+    try:
+        from capuy.rotation.models import RotationLeader
 
-    for name in ("rotation:my_calendar", "rotation:ics_mine", "rotation:calendar_mine"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return ""
+        leader = (
+            RotationLeader.objects.filter(member_id=member_id, plan__status="adopted")
+            .order_by("-plan__adopted_at", "-pk")
+            .first()
+        )
+        return reverse("rotation:leader_calendar", args=[leader.pk]) if leader else ""
+    except (ImportError, LookupError, NoReverseMatch, FieldError):
+        return ""  # the rotation planner is not installed here
 
 
 # --- the yearly report ----------------------------------------------------------------------
@@ -220,7 +227,10 @@ def _report(request):
     if form.errors:
         raise Http404(_("Tổ chức không có hoặc ngoài phạm vi của bạn."))
     data = build_report(
-        request.user, year=form.report_year, org=form.organization, confirmed_only=form.confirmed_only
+        request.user,
+        year=form.report_year,
+        org=form.organization,
+        confirmed_only=form.confirmed_only,
     )
     return form, data
 
@@ -230,7 +240,9 @@ def _report(request):
 def quy_dinh_01(request):
     form = GrassrootsFilterForm(request.GET, user=request.user)
     if not form.is_valid():
-        return render(request, "reports/quy_dinh_01.html", {"form": form, "refused": True}, status=404)
+        return render(
+            request, "reports/quy_dinh_01.html", {"form": form, "refused": True}, status=404
+        )
     form, data = _report(request)
     query = urlencode(form.params())
     downloads = {

@@ -268,7 +268,9 @@ class RotationPlanViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         plan = services.plan_run(acting_user=request.user, plan=plan, **serializer.validated_data)
-        return Response(RotationPlanSerializer(self.reread(plan), context={"request": request}).data)
+        return Response(
+            RotationPlanSerializer(self.reread(plan), context={"request": request}).data
+        )
 
     @extend_schema(
         request=None,
@@ -278,11 +280,12 @@ class RotationPlanViewSet(
     @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
     def adopt(self, request, pk=None):
         plan = services.plan_adopt(acting_user=request.user, plan=self.get_object())
-        return Response(RotationPlanSerializer(self.reread(plan), context={"request": request}).data)
+        return Response(
+            RotationPlanSerializer(self.reread(plan), context={"request": request}).data
+        )
 
 
 class _PlanRowsViewSet(
-    ServiceWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -299,7 +302,9 @@ class _PlanRowsViewSet(
         )
 
 
-class RotationLeaderViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, _PlanRowsViewSet):
+class RotationLeaderViewSet(
+    ServiceWritesMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, _PlanRowsViewSet
+):
     """Đồng chí trong các kế hoạch."""
 
     model = RotationLeader
@@ -317,7 +322,9 @@ class RotationLeaderViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, _
         services.leader_remove(acting_user=self.request.user, leader=instance)
 
 
-class RotationCellViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, _PlanRowsViewSet):
+class RotationCellViewSet(
+    ServiceWritesMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, _PlanRowsViewSet
+):
     """Chi bộ trong các kế hoạch."""
 
     model = RotationCell
@@ -335,7 +342,7 @@ class RotationCellViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, _Pl
         services.cell_remove(acting_user=self.request.user, cell=instance)
 
 
-class RotationUnavailabilityViewSet(mixins.DestroyModelMixin, _PlanRowsViewSet):
+class RotationUnavailabilityViewSet(ServiceWritesMixin, mixins.DestroyModelMixin, _PlanRowsViewSet):
     """Lịch vắng của các đồng chí."""
 
     model = RotationUnavailability
@@ -350,7 +357,7 @@ class RotationUnavailabilityViewSet(mixins.DestroyModelMixin, _PlanRowsViewSet):
         services.unavailability_remove(acting_user=self.request.user, unavailability=instance)
 
 
-class RotationAssignmentViewSet(mixins.UpdateModelMixin, _PlanRowsViewSet):
+class RotationAssignmentViewSet(ServiceWritesMixin, mixins.UpdateModelMixin, _PlanRowsViewSet):
     """Phân công của các kế hoạch, by date."""
 
     model = RotationAssignment

@@ -55,10 +55,7 @@ def explain(
         if leader.shortfall:
             parts.append(f"đồng chí còn thiếu {leader.shortfall} lượt theo quy định")
         target = problem.target(leader)
-        parts.append(
-            f"tải của đồng chí {loads[leader_key]}/{target} lượt trong kỳ "
-            f"(mức bình quân {problem.fair_share})"
-        )
+        parts.append(f"đồng chí có {loads[leader_key]} lượt trong kỳ (mức cân bằng {target} lượt)")
         mi = month_index(slot.day)
         parts.append(
             f"tháng {month_label(mi)} đồng chí dự {per_month[leader_key, mi]}/"
@@ -69,8 +66,7 @@ def explain(
             lighter = sum(
                 1
                 for k in others
-                if loads[k] - problem.leader_by[k].shortfall
-                < loads[leader_key] - leader.shortfall
+                if loads[k] - problem.leader_by[k].shortfall < loads[leader_key] - leader.shortfall
             )
             if lighter == 0:
                 parts.append(

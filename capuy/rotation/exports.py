@@ -145,5 +145,3 @@ def calendar_bytes(rows: Iterable[RotationAssignment], *, name: str) -> bytes:
     for row in rows:
         cal.add_component(_event(row, confirmed=row.plan.status == PlanStatus.ADOPTED))
     return cal.to_ical()
-
-

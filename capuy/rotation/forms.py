@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from capuy.committees.models import Seat
 from capuy.core.forms import BootstrapForm, VnDateField
 from capuy.core.scoping import CHANGE
+from capuy.members.models import Member
 from capuy.organizations.models import Organization
 
 from .models import RotationLeader, RotationPlan
@@ -152,11 +153,13 @@ class PlanRulesForm(BootstrapForm, RulesMixin):
 class LeaderAddForm(BootstrapForm):
     seat = forms.ModelChoiceField(label=_("Đồng chí (chức vụ)"), queryset=Seat.objects.none())
 
-    def __init__(self, *args, plan: RotationPlan, **kwargs):
+    def __init__(self, *args, plan: RotationPlan, user, **kwargs):
         super().__init__(*args, **kwargs)
         taken = plan.leaders.values("member_id")
+        visible = Member.objects.visible_to(user).values("pk")
         self.fields["seat"].queryset = (
             Seat.objects.filter(
+                member_id__in=visible,
                 committee__term__organization__path__in=plan.organization.ancestor_paths(),
                 start_on__lte=plan.period_end,
             )
@@ -177,7 +180,7 @@ class LeaderEditForm(BootstrapForm):
 
 class CellAddForm(BootstrapForm):
     code = forms.CharField(
-        label=_("Mã chi bộ"), max_length=32, help_text=_("Ví dụ: H01-X01-C01")
+        label=_("Mã chi bộ"), max_length=32, help_text=_("Mã như trong cây tổ chức đảng.")
     )
 
 

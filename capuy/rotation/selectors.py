@@ -130,8 +130,10 @@ def plan_assignments(plan: RotationPlan, *, leader: int | None = None, q: str = 
 
 
 def plan_cells(plan: RotationPlan):
-    return plan.cells.select_related("cell").annotate(visits=Count("assignments")).order_by(
-        "-priority", "-weight", "cell__path"
+    return (
+        plan.cells.select_related("cell")
+        .annotate(visits=Count("assignments"))
+        .order_by("-priority", "-weight", "cell__path")
     )
 
 

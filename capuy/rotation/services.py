@@ -82,9 +82,7 @@ def _event(plan: RotationPlan, kind: str, user=None, note: str = "") -> None:
 
 
 def _lock(plan: RotationPlan) -> RotationPlan:
-    return (
-        RotationPlan.objects.select_for_update().select_related("organization").get(pk=plan.pk)
-    )
+    return RotationPlan.objects.select_for_update().select_related("organization").get(pk=plan.pk)
 
 
 def _editable(acting_user, plan: RotationPlan) -> RotationPlan:
@@ -134,9 +132,7 @@ def _check_rules(plan: RotationPlan) -> None:
     require(
         plan.max_per_month >= 1, "max_per_month", _("Mỗi tháng phải cho phép ít nhất một buổi.")
     )
-    require(
-        1 <= plan.time_limit <= 600, "time_limit", _("Thời gian giải từ 1 đến 600 giây.")
-    )
+    require(1 <= plan.time_limit <= 600, "time_limit", _("Thời gian giải từ 1 đến 600 giây."))
     require(
         plan.min_months_between <= 24,
         "min_months_between",
@@ -182,7 +178,10 @@ def _seats_in_period(committee: Committee, start: date, end: date) -> list[Seat]
     for seat in seats:
         overlap = (min(seat.end_on or end, end) - max(seat.start_on, start)).days
         kept = best.get(seat.member_id)
-        if kept is None or overlap > (min(kept.end_on or end, end) - max(kept.start_on, start)).days:
+        if (
+            kept is None
+            or overlap > (min(kept.end_on or end, end) - max(kept.start_on, start)).days
+        ):
             best[seat.member_id] = seat
     return list(best.values())
 
@@ -223,9 +222,7 @@ def _flag_reasons(organization: Organization, start: date, end: date) -> dict[st
 
 def _cells_in_period(organization: Organization, start: date, end: date):
     return (
-        Organization.objects.filter(
-            path__startswith=organization.path, kind__in=list(CELL_KINDS)
-        )
+        Organization.objects.filter(path__startswith=organization.path, kind__in=list(CELL_KINDS))
         .filter(Q(established_on__isnull=True) | Q(established_on__lte=end))
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=start))
         .order_by("path")
@@ -271,8 +268,10 @@ def _prepare_meetings(plan: RotationPlan, cells: list[Organization]) -> int:
             for day in schedule_dates(schedule, end):
                 if day >= start:
                     dates.append((day, schedule.kind, schedule.place, schedule))
-        if not dates and plan.default_meeting_day and not any(
-            existing.get((cell.pk, kind)) for kind in MeetingKind.values
+        if (
+            not dates
+            and plan.default_meeting_day
+            and not any(existing.get((cell.pk, kind)) for kind in MeetingKind.values)
         ):
             month = date(start.year, start.month, 1)
             while month <= end:
@@ -367,7 +366,9 @@ def plan_create(
             cells.append(cell)
     bulk_create_with_history(rows, RotationCell, batch_size=500)
     created = _prepare_meetings(plan, cells)
-    note = _("%(l)s đồng chí, %(c)s chi bộ (%(p)s ưu tiên); tạo %(m)s buổi sinh hoạt theo lịch.") % {
+    note = _(
+        "%(l)s đồng chí, %(c)s chi bộ (%(p)s ưu tiên); tạo %(m)s buổi sinh hoạt theo lịch."
+    ) % {
         "l": format_number(plan.leaders.count()),
         "c": format_number(len(rows)),
         "p": format_number(sum(1 for r in rows if r.priority)),
@@ -405,7 +406,9 @@ def _plan_cell_paths_ok(plan: RotationPlan, cell: Organization) -> None:
 
 
 @transaction.atomic
-def leader_add(*, acting_user, plan: RotationPlan, member, seat: Seat | None = None, shortfall=None):
+def leader_add(
+    *, acting_user, plan: RotationPlan, member, seat: Seat | None = None, shortfall=None
+):
     """Thêm đồng chí: a member holding a committee seat at some time in the period."""
     locked = _editable(acting_user, plan)
     ensure_in_scope(acting_user, member, VIEW)
@@ -462,7 +465,11 @@ def leader_remove(*, acting_user, leader: RotationLeader) -> None:
 
 @transaction.atomic
 def cell_add(
-    *, acting_user, plan: RotationPlan, cell: Organization, weight: int | None = None,
+    *,
+    acting_user,
+    plan: RotationPlan,
+    cell: Organization,
+    weight: int | None = None,
     priority: bool | None = None,
 ) -> RotationCell:
     """Thêm chi bộ; its priority and weight follow its flags unless given."""
@@ -738,9 +745,7 @@ def _summary(built: PlanProblem, result: solver.Result) -> dict:
         "priority_cells": len(problem.priority_cells),
         "slots": len(problem.slots),
         "holiday_slots": len(holiday_slots),
-        "holidays": [
-            [d.isoformat(), name] for d, name in problem.holidays.items()
-        ],
+        "holidays": [[d.isoformat(), name] for d, name in problem.holidays.items()],
         "eligible_pairs": len(problem.pairs()),
         "fair_share": problem.fair_share,
         "available_visits": solver.available_visits(problem),
@@ -907,7 +912,9 @@ def assignment_add_pinned(
     locked = _editable(acting_user, plan)
     ensure_in_scope(acting_user, meeting, VIEW)
     _pin_check(locked, leader, meeting)
-    existing = RotationAssignment.objects.filter(plan=locked, leader=leader, meeting=meeting).first()
+    existing = RotationAssignment.objects.filter(
+        plan=locked, leader=leader, meeting=meeting
+    ).first()
     if existing is not None:
         return assignment_pin(acting_user=acting_user, assignment=existing)
     row = RotationAssignment(
@@ -917,9 +924,15 @@ def assignment_add_pinned(
         meeting=meeting,
         date=meeting.date,
         pinned=True,
-        explanation=_("Đ/c %(name)s dự sinh hoạt %(cell)s ngày %(d)s vì: văn phòng đã ghim "
-                      "phân công này (chưa lập lại phương án).")
-        % {"name": leader.member.full_name, "cell": meeting.cell.name, "d": format_date(meeting.date)},
+        explanation=_(
+            "Đ/c %(name)s dự sinh hoạt %(cell)s ngày %(d)s vì: văn phòng đã ghim "
+            "phân công này (chưa lập lại phương án)."
+        )
+        % {
+            "name": leader.member.full_name,
+            "cell": meeting.cell.name,
+            "d": format_date(meeting.date),
+        },
     )
     row.full_clean()
     row.save()

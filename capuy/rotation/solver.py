@@ -220,8 +220,7 @@ def weights_for(problem: Problem) -> Weights:
     rules = problem.rules
     caps = [problem.capacity(leader) for leader in problem.leaders] or [0]
     dev_range = sum(
-        max(problem.target(lv), problem.capacity(lv) - problem.target(lv))
-        for lv in problem.leaders
+        max(problem.target(lv), problem.capacity(lv) - problem.target(lv)) for lv in problem.leaders
     )
     bonus_range = sum(c.weight for c in problem.cells if not _forced(problem, c))
     tier4 = rules.balance_weight * dev_range + bonus_range
@@ -230,9 +229,7 @@ def weights_for(problem: Problem) -> Weights:
     tier3 = w_max * (max(caps) + max(shortfalls)) + tier4
     w_change = tier3 + 1 if problem.previous else 0
     tier2 = w_change * (len(problem.previous) + sum(caps)) + tier3
-    return Weights(
-        under=tier2 + 1, change=w_change, max_load=w_max, deviation=rules.balance_weight
-    )
+    return Weights(under=tier2 + 1, change=w_change, max_load=w_max, deviation=rules.balance_weight)
 
 
 def _forced(problem: Problem, cell: Cell) -> bool:
@@ -289,9 +286,7 @@ def violations(problem: Problem, assignments: Iterable[Pair]) -> list[str]:
         visits[leader_key, slot.cell].append(month_index(slot.day))
     found += [f"per_day: {k}" for k, n in per_day.items() if n > 1]
     found += [f"per_month: {k}" for k, n in per_month.items() if n > rules.max_per_month]
-    found += [
-        f"capacity: {k}" for k, n in per_slot.items() if n > rules.max_leaders_per_meeting
-    ]
+    found += [f"capacity: {k}" for k, n in per_slot.items() if n > rules.max_leaders_per_meeting]
     for key, months in visits.items():
         months.sort()
         if any(b - a < rules.min_months_between for a, b in zip(months, months[1:], strict=False)):
@@ -480,8 +475,7 @@ def relaxation(problem: Problem) -> Relaxation:
         weights.under * sum(problem.required(lv) for lv in problem.leaders)
         + weights.change * (len(problem.previous) + sum(cap_of.values()))
         + weights.max_load * (max(cap_of.values(), default=0) + 1)
-        + weights.deviation
-        * sum(max(problem.target(lv), cap_of[lv.key]) for lv in problem.leaders)
+        + weights.deviation * sum(max(problem.target(lv), cap_of[lv.key]) for lv in problem.leaders)
         + sum(c.weight for c in problem.cells)
         + 1
     )
@@ -631,6 +625,19 @@ class Built:
     weights: Weights
     coverage_hits: dict[int, cp_model.IntVar]
     objective: object = None
+    # the auxiliary variables, so that a hint can be complete: (variable, value from a plan)
+    aux: list[tuple[cp_model.IntVar, Callable[[Breakdown, set], int]]] = field(
+        default_factory=list
+    )
+
+    def hint(self, problem: Problem, plan: set[Pair]) -> None:
+        """Hint every variable from ``plan``: CP-SAT then starts from it at once."""
+        for pair, var in self.x.items():
+            self.model.add_hint(var, 1 if pair in plan else 0)
+        breakdown = evaluate(problem, plan)
+        covered = {problem.slot_by[s].cell for _, s in plan}
+        for var, value in self.aux:
+            self.model.add_hint(var, value(breakdown, covered))
 
 
 def _windows(months: list[int], gap: int) -> list[tuple[int, int]]:
@@ -720,14 +727,13 @@ def build(
 
     hits: dict[int, cp_model.IntVar] = {}
     covered_terms = []
+    aux: list = []
     for cell in problem.cells:
         visits = by_cell.get(cell.key, [])
         if _forced(problem, cell) and "coverage" not in relax:
             if soft_coverage:
                 hit = model.new_bool_var(f"cov_{cell.key}")
-                model.add(cp_model.LinearExpr.sum(visits) >= hit) if visits else model.add(
-                    hit == 0
-                )
+                model.add(cp_model.LinearExpr.sum(visits) >= hit) if visits else model.add(hit == 0)
                 hits[cell.key] = hit
             elif visits:
                 model.add_bool_or(visits)
@@ -737,6 +743,7 @@ def build(
             hit = model.new_bool_var(f"cov_{cell.key}")
             model.add(cp_model.LinearExpr.sum(visits) >= hit)
             covered_terms.append((cell.weight, hit))
+            aux.append((hit, lambda b, covered, c=cell.key: int(c in covered)))
 
     if soft_coverage:
         model.maximize(cp_model.LinearExpr.sum(list(hits.values())))
@@ -745,29 +752,32 @@ def build(
     cap = max((problem.capacity(lv) for lv in problem.leaders), default=0)
     shortfall_max = max((lv.shortfall for lv in problem.leaders), default=0)
     max_load = model.new_int_var(-shortfall_max, cap, "max_load")
+    aux.append((max_load, lambda b, covered: b.max_load))
     under_terms, dev_terms = [], []
     for leader in problem.leaders:
-        load = model.new_int_var(0, cap, f"load_{leader.key}")
-        model.add(load == cp_model.LinearExpr.sum(by_leader.get(leader.key, [])))
+        key = leader.key
+        load = model.new_int_var(0, cap, f"load_{key}")
+        model.add(load == cp_model.LinearExpr.sum(by_leader.get(key, [])))
         model.add(max_load >= load - leader.shortfall)
+        aux.append((load, lambda b, covered, k=key: b.loads[k]))
         required = problem.required(leader)
         if required > 0:
-            under = model.new_int_var(0, required, f"under_{leader.key}")
+            under = model.new_int_var(0, required, f"under_{key}")
             model.add(under >= required - load)
             under_terms.append(under)
+            aux.append((under, lambda b, covered, k=key, r=required: max(0, r - b.loads[k])))
         target = problem.target(leader)
-        dev = model.new_int_var(0, max(target, cap), f"dev_{leader.key}")
+        dev = model.new_int_var(0, max(target, cap), f"dev_{key}")
         model.add(dev >= load - target)
         model.add(dev >= target - load)
         dev_terms.append(dev)
+        aux.append((dev, lambda b, covered, k=key, t=target: abs(b.loads[k] - t)))
     objective = weights.under * cp_model.LinearExpr.sum(under_terms)
     if problem.previous:
         kept = [x[p] for p in problem.previous if p in x]
         added = [var for p, var in x.items() if p not in problem.previous and p not in pins]
         objective += weights.change * (
-            len(problem.previous)
-            - cp_model.LinearExpr.sum(kept)
-            + cp_model.LinearExpr.sum(added)
+            len(problem.previous) - cp_model.LinearExpr.sum(kept) + cp_model.LinearExpr.sum(added)
         )
     objective += weights.max_load * max_load
     objective += weights.deviation * cp_model.LinearExpr.sum(dev_terms)
@@ -778,7 +788,7 @@ def build(
     if lower_bound is not None:
         model.add(objective >= lower_bound)
     model.minimize(objective)
-    return Built(model, x, weights, hits, objective)
+    return Built(model, x, weights, hits, objective, aux)
 
 
 # --- solving ------------------------------------------------------------------------------
@@ -990,8 +1000,7 @@ def solve(
                 candidates, per_cell = None, None
         built = build(problem, candidates=candidates, lower_bound=relaxed.bound)
         if incumbent is not None:
-            for pair, var in built.x.items():
-                built.model.add_hint(var, 1 if pair in incumbent else 0)
+            built.hint(problem, incumbent)
         remaining = deadline - time.perf_counter()
         share = remaining if per_cell is None else remaining * (0.35 if i == 0 else 0.5)
         watcher = _Watcher(started, stop_at=relaxed.bound)
@@ -1096,7 +1105,9 @@ def available_visits(problem: Problem) -> int:
 
 
 def _names(items: list[str], limit: int = 10) -> str:
-    return ", ".join(items[:limit]) + (f" và {len(items) - limit} chi bộ khác" if len(items) > limit else "")
+    return ", ".join(items[:limit]) + (
+        f" và {len(items) - limit} chi bộ khác" if len(items) > limit else ""
+    )
 
 
 def _pin_messages(problem: Problem) -> list[str]:
@@ -1140,9 +1151,7 @@ def _pin_messages(problem: Problem) -> list[str]:
             )
     for (leader_key, cell_key), months in visits.items():
         months.sort()
-        if any(
-            b - a < rules.min_months_between for a, b in zip(months, months[1:], strict=False)
-        ):
+        if any(b - a < rules.min_months_between for a, b in zip(months, months[1:], strict=False)):
             messages.append(
                 f"Đ/c {problem.leader_by[leader_key].name} được ghim dự "
                 f"{problem.cell_by[cell_key].name} hai lần trong vòng "

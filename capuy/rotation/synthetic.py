@@ -24,6 +24,9 @@ def synthetic_problem(
     start: date = date(2026, 1, 1),
     seed: int = 1,
     rules: Rules | None = None,
+    absence_spells: tuple[int, ...] = (1, 1, 2),
+    absence_days: tuple[int, int] = (3, 12),
+    shortfalls: tuple[int, ...] = (0, 0, 0, 0, 1, 2),
 ) -> Problem:
     """A province: every priority cell meets monthly on its own day (1–28); leaders are away
     for one or two spells (~10 % of days), some owe attendances from last year (shortfall),
@@ -47,9 +50,9 @@ def synthetic_problem(
     people = []
     for lk in range(1, leaders + 1):
         away = []
-        for _ in range(rng.choice((1, 1, 2))):
+        for _ in range(rng.choice(absence_spells)):
             begin = start + timedelta(days=rng.randint(0, (end - start).days - 10))
-            away.append((begin, begin + timedelta(days=rng.randint(3, 12)), "Công tác"))
+            away.append((begin, begin + timedelta(days=rng.randint(*absence_days)), "Công tác"))
         last = {}
         if rng.random() < 0.3:
             last[rng.randint(1, cells)] = solver.month_index(start) - rng.randint(1, 2)
@@ -57,7 +60,7 @@ def synthetic_problem(
             Leader(
                 key=lk,
                 name=f"Đồng chí {lk:02d}",
-                shortfall=rng.choice((0, 0, 0, 0, 1, 2)),
+                shortfall=rng.choice(shortfalls),
                 home_cell=rng.randint(1, cells) if rng.random() < 0.5 else None,
                 unavailable=away,
                 last_visit=last,

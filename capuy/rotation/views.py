@@ -137,7 +137,7 @@ def _detail_context(request, plan) -> dict:
         context["pin_form"] = PinForm(plan=plan)
     elif tab == "dong-chi":
         context["loads"] = selectors.leader_loads(plan)
-        context["leader_form"] = LeaderAddForm(plan=plan)
+        context["leader_form"] = LeaderAddForm(plan=plan, user=request.user)
         context["away_form"] = UnavailabilityForm(plan=plan)
         context["tokens"] = selectors.active_tokens(plan)
     else:
@@ -246,7 +246,7 @@ def plan_export(request, pk: int):
 @require_POST
 def leader_add(request, pk: int):
     plan = selectors.plan_get(request.user, pk, CHANGE)
-    form = LeaderAddForm(request.POST, plan=plan)
+    form = LeaderAddForm(request.POST, plan=plan, user=request.user)
     if form.is_valid():
         seat = form.cleaned_data["seat"]
         try:
@@ -488,4 +488,3 @@ def assignment_add(request, pk: int):
             for error in errors:
                 messages.error(request, error)
     return _back(plan, "phan-cong")
-

@@ -6,6 +6,7 @@ the next conference shows it among the tasks completed since."""
 from datetime import date
 
 import pytest
+from django.urls import get_resolver
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from capuy.conferences import services
@@ -16,6 +17,9 @@ from capuy.conferences.testing import PDF, province_agencies, seat_the_committee
 
 @pytest.fixture
 def office_in(browser_world, desktop, log_in, settings, tmp_path):
+    # Import every URL module before the browser's first request: some apps import heavy
+    # libraries (ortools, pandas) at import time, longer than the page timeout.
+    get_resolver().url_patterns  # noqa: B018
     settings.MEDIA_ROOT = tmp_path
     seat_the_committee(browser_world)
     office = browser_world.users["office"]
@@ -184,7 +188,8 @@ def test_a_task_is_assigned_and_completed_through_progress_reports(
     page.context.clear_cookies()
     log_in(page, "office", user=office)
     page.goto(f"{live_server.url}{later.get_absolute_url()}")
-    assert "Hoàn thiện báo cáo kiểm điểm năm 2019" in page.get_by_test_id(
-        "report-back-completed"
-    ).inner_text()
+    assert (
+        "Hoàn thiện báo cáo kiểm điểm năm 2019"
+        in page.get_by_test_id("report-back-completed").inner_text()
+    )
     shot(page, "87-next-conference-reports-back")

@@ -73,11 +73,18 @@ def test_the_office_drafts_edits_publishes_and_the_public_counts_views(
 
     # the draft, written from the record, opens for editing
     desktop.wait_for_url("**/tin/quan-ly/*/sua/")
-    assert desktop.input_value("#id_title") == "Hội nghị lần thứ 32 Ban Chấp hành Đảng bộ tỉnh khóa XIX"
+    assert (
+        desktop.input_value("#id_title")
+        == "Hội nghị lần thứ 32 Ban Chấp hành Đảng bộ tỉnh khóa XIX"
+    )
     lead = desktop.input_value("#id_lead")
-    assert lead.startswith("Sáng 25/3, dưới sự chủ trì của đồng chí Nguyễn Văn Hùng, Bí thư Tỉnh ủy")
+    assert lead.startswith(
+        "Sáng 25/3, dưới sự chủ trì của đồng chí Nguyễn Văn Hùng, Bí thư Tỉnh ủy"
+    )
     assert "Trưởng Ban Tổ chức Tỉnh ủy Trần Thị Lan báo cáo" in desktop.input_value("#id_body")
-    desktop.fill("#id_body", desktop.input_value("#id_body") + "\n\nHội nghị kết thúc vào buổi trưa.")
+    desktop.fill(
+        "#id_body", desktop.input_value("#id_body") + "\n\nHội nghị kết thúc vào buổi trưa."
+    )
     shot(desktop, "71-news-draft-edit")
     desktop.get_by_test_id("news-save").click()
     desktop.get_by_test_id("news-status").wait_for()

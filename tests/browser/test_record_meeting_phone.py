@@ -3,6 +3,7 @@ attendee and one forwarded concern on one screen (journeys.md §1)."""
 
 from datetime import timedelta
 
+from django.urls import get_resolver
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -22,6 +23,9 @@ def test_cell_secretary_records_last_nights_meeting_on_a_phone(
     browser_world, live_server, phone, log_in, shot
 ):
     world = browser_world
+    # Import every URL module before the first request: some apps import heavy libraries
+    # (ortools…) at import time, longer than the page timeout.
+    get_resolver().url_patterns  # noqa: B018
     today = timezone.localdate()
     yesterday = today - timedelta(days=1)
     # given: her cell meets monthly (so last night's meeting exists), a provincial committee

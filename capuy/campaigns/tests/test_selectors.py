@@ -37,9 +37,7 @@ def ledger(world, campaign, give):
     return campaign
 
 
-def test_the_province_rolls_up_each_district_in_one_query(
-    world, ledger, django_assert_num_queries
-):
+def test_the_province_rolls_up_each_district_in_one_query(world, ledger, django_assert_num_queries):
     with django_assert_num_queries(2):  # the aggregate, then the children's names
         rollup = selectors.campaign_rollup(ledger, world.province)
     by_name = {(row.organization.name, row.direct): row.totals for row in rollup.rows}

@@ -269,13 +269,13 @@ def test_voiding_gives_the_pledge_its_debt_back(world, give, campaign):
 
 
 def test_one_active_pledge_per_contributor(world, campaign):
-    kwargs = dict(
-        acting_user=world.users["office"],
-        campaign=campaign,
-        organization=world.district,
-        amount=1_000,
-        pledged_on=START,
-    )
+    kwargs = {
+        "acting_user": world.users["office"],
+        "campaign": campaign,
+        "organization": world.district,
+        "amount": 1_000,
+        "pledged_on": START,
+    }
     first = services.pledge_record(**kwargs)
     with pytest.raises(ValidationError):
         services.pledge_record(**kwargs)
@@ -300,9 +300,7 @@ def test_pledge_amounts_are_checked_like_payments(world, campaign):
 # --- the campaign ----------------------------------------------------------------------------
 
 
-def test_a_campaign_is_seen_below_its_organization_but_changed_only_within_scope(
-    world, campaign
-):
+def test_a_campaign_is_seen_below_its_organization_but_changed_only_within_scope(world, campaign):
     staff, outsider = world.users["staff"], world.users["outsider"]
     assert Campaign.objects.visible_to(staff).filter(pk=campaign.pk).exists()
     assert Campaign.objects.visible_to(outsider).filter(pk=campaign.pk).exists()
@@ -321,14 +319,14 @@ def test_a_campaign_is_seen_below_its_organization_but_changed_only_within_scope
 
 
 def test_a_campaign_ends_after_it_starts_and_has_a_positive_goal(world):
-    base = dict(
-        acting_user=world.users["office"],
-        organization=world.province,
-        title="x",
-        launched_by="y",
-        purpose="z",
-        start_on=START,
-    )
+    base = {
+        "acting_user": world.users["office"],
+        "organization": world.province,
+        "title": "x",
+        "launched_by": "y",
+        "purpose": "z",
+        "start_on": START,
+    }
     with pytest.raises(ValidationError) as error:
         services.campaign_create(**base, end_on=date(2020, 1, 1))
     assert "Ngày kết thúc" in str(error.value)

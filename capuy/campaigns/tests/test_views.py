@@ -123,9 +123,7 @@ def test_the_receipt_pdf_has_the_number_and_the_amount_in_words(world, as_user, 
 def test_the_acknowledgement_pdf_lists_units_and_members(world, as_user, campaign, give):
     give(2_000_000, organization=world.district)
     give(500_000, member=world.members["tuan"])
-    response = as_user("office").get(
-        reverse("campaigns:acknowledgement_pdf", args=[campaign.pk])
-    )
+    response = as_user("office").get(reverse("campaigns:acknowledgement_pdf", args=[campaign.pk]))
     text = pdf_text(response.content)
     assert world.district.name in text and "Lê Minh Tuấn" in text
     assert "2.500.000" in text

@@ -104,7 +104,9 @@ def test_transition_moves_one_step_and_refuses_a_skip(figures, client):
         summary="Mới",
     )
     url = f"/api/v1/concerns/{concern.pk}/transition/"
-    skip = office.post(url, {"to_status": "da_gq", "answer": "xong"}, content_type="application/json")
+    skip = office.post(
+        url, {"to_status": "da_gq", "answer": "xong"}, content_type="application/json"
+    )
     assert skip.status_code == 400
     message = skip.json()["to_status"][0]
     assert "«Mới tiếp nhận»" in message and "«Đã giải quyết»" in message
@@ -118,7 +120,9 @@ def test_read_only_roles_cannot_transition(figures, client):
     inspector = api(client, figures.world.users["inspector"])
     pk = figures.concerns["forwarded"].pk
     response = inspector.post(
-        f"/api/v1/concerns/{pk}/transition/", {"to_status": "dang_gq"}, content_type="application/json"
+        f"/api/v1/concerns/{pk}/transition/",
+        {"to_status": "dang_gq"},
+        content_type="application/json",
     )
     assert response.status_code == 403
 

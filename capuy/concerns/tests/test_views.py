@@ -47,7 +47,7 @@ def test_the_list_filters_by_status_category_agency_locality_and_overdue(figures
 
 
 def test_the_list_runs_a_fixed_number_of_queries(figures, office, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         office.get(reverse("concerns:list"))
 
 
@@ -134,7 +134,10 @@ def test_the_secretary_can_reopen_at_her_cell(figures, client):
 
 def test_a_concern_outside_scope_is_a_404(figures, client):
     sign_in(client, figures.world.users["outsider"])
-    assert client.get(reverse("concerns:detail", args=[figures.concerns["forwarded"].pk])).status_code == 404
+    assert (
+        client.get(reverse("concerns:detail", args=[figures.concerns["forwarded"].pk])).status_code
+        == 404
+    )
 
 
 def test_the_history_page(figures, office):

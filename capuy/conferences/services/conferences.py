@@ -62,9 +62,7 @@ def _check_numbering(conference: Conference) -> None:
     highest = max(siblings.values_list("number", flat=True), default=0)
     if conference.number > highest + 1 and not conference.number_gap_reason.strip():
         if highest:
-            opening = _("Hội nghị gần nhất của cấp ủy này là lần thứ %(last)s") % {
-                "last": highest
-            }
+            opening = _("Hội nghị gần nhất của cấp ủy này là lần thứ %(last)s") % {"last": highest}
         else:
             opening = _("Cấp ủy này chưa có hội nghị nào")
         raise ValidationError(
@@ -340,7 +338,9 @@ def attendance_record_many(
 
 
 @transaction.atomic
-def guest_add(*, acting_user, conference: Conference, name: str, title: str = "") -> ConferenceGuest:
+def guest_add(
+    *, acting_user, conference: Conference, name: str, title: str = ""
+) -> ConferenceGuest:
     """Khách mời: a name and a title only."""
     ensure_in_scope(acting_user, conference, CHANGE)
     name = " ".join((name or "").split())

@@ -58,13 +58,12 @@ def _check_agency(agency: Agency, acting_user) -> None:
             "organization",
             _("Tổ chức đảng của cơ quan phải thuộc %(owner)s.") % {"owner": agency.owner.name},
         )
-    same = Agency.objects.filter(owner=agency.owner, name__iexact=agency.name).exclude(
-        pk=agency.pk
-    )
+    same = Agency.objects.filter(owner=agency.owner, name__iexact=agency.name).exclude(pk=agency.pk)
     require(
         not same.exists(),
         "name",
-        _("%(owner)s đã có cơ quan «%(name)s».") % {"owner": agency.owner.name, "name": agency.name},
+        _("%(owner)s đã có cơ quan «%(name)s».")
+        % {"owner": agency.owner.name, "name": agency.name},
     )
 
 
@@ -135,9 +134,10 @@ def task_assign(
         foreign = [a.name for a in agencies if a.owner_id != owner.pk]
         inactive = [a.name for a in agencies if not a.is_active]
         if foreign:
-            errors["agencies"] = _(
-                "%(names)s không thuộc danh sách cơ quan của %(owner)s."
-            ) % {"names": ", ".join(foreign), "owner": owner.name}
+            errors["agencies"] = _("%(names)s không thuộc danh sách cơ quan của %(owner)s.") % {
+                "names": ", ".join(foreign),
+                "owner": owner.name,
+            }
         elif inactive:
             errors["agencies"] = _("%(names)s không còn nhận giao việc.") % {
                 "names": ", ".join(inactive)
@@ -190,7 +190,9 @@ def task_update(*, acting_user, task: AssignedTask, **changes) -> AssignedTask:
         changes["title"] = " ".join((changes["title"] or "").split())
         require(bool(changes["title"]), "title", _("Hãy nhập nội dung nhiệm vụ."))
     if "due_on" in changes:
-        require(changes["due_on"] is not None, "due_on", _("Hãy nhập thời hạn hoàn thành nhiệm vụ."))
+        require(
+            changes["due_on"] is not None, "due_on", _("Hãy nhập thời hạn hoàn thành nhiệm vụ.")
+        )
         require(
             changes["due_on"] >= locked.conference.date,
             "due_on",

@@ -35,7 +35,9 @@ def test_agenda_items_nest_and_are_numbered(conference, item, office):
     services.agenda_item_create(
         acting_user=office, conference=conference, title="Báo cáo Quy định 01"
     )
-    numbered = [(n.number, n.item.title) for n, _ in selectors.flatten(selectors.agenda_tree(conference))]
+    numbered = [
+        (n.number, n.item.title) for n, _ in selectors.flatten(selectors.agenda_tree(conference))
+    ]
     assert numbered[:3] == [
         ("1", item.title),
         ("1.1", "Đối với tổ chức đảng"),
@@ -140,7 +142,9 @@ def test_download_outside_scope_is_not_found(client, world, item, office):
         acting_user=office, item=item, upload=upload("a.pdf", PDF)
     )
     sign_in(client, world.users["outsider"])
-    assert client.get(reverse("conferences:document_download", args=[document.pk])).status_code == 404
+    assert (
+        client.get(reverse("conferences:document_download", args=[document.pk])).status_code == 404
+    )
 
 
 def test_there_is_no_route_that_takes_a_file_path():
@@ -161,3 +165,15 @@ def test_conclusions_on_an_item_or_on_the_whole(conference, item, office):
     with pytest.raises(ValidationError) as error:
         services.conclusion_create(acting_user=office, conference=conference, text="  ")
     assert "text" in error.value.message_dict
+
+
+def test_removing_a_document_deletes_its_file_after_commit(
+    item, office, django_capture_on_commit_callbacks
+):
+    document = services.agenda_document_add(
+        acting_user=office, item=item, upload=upload("a.pdf", PDF)
+    )
+    storage, stored = document.file.storage, document.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.agenda_document_remove(acting_user=office, document=document)
+    assert not AgendaDocument.objects.exists() and not storage.exists(stored)

@@ -98,9 +98,12 @@ def test_office_assigns_and_the_agency_reports_through_the_api(api, conclusion, 
     staff = api("staff")
     listed = staff.get("/api/v1/assigned-tasks/").json()["results"]
     assert [t["id"] for t in listed] == [task_id]
-    assert staff.patch(
-        f"/api/v1/assigned-tasks/{task_id}/", {"title": "Khác"}, format="json"
-    ).status_code == 403
+    assert (
+        staff.patch(
+            f"/api/v1/assigned-tasks/{task_id}/", {"title": "Khác"}, format="json"
+        ).status_code
+        == 403
+    )
     response = staff.post(
         f"/api/v1/assigned-tasks/{task_id}/progress/",
         {"agency": agencies["district"].pk, "reported_on": "2020-04-02", "percent": 100},

@@ -52,7 +52,7 @@ def test_attendance_comes_from_the_seats_with_absentees_marked(demo):
 
 @pytest.mark.django_db
 def test_the_two_reports_of_ban_to_chuc_are_heard_with_their_documents(demo):
-    top = [node for node in selectors.agenda_tree(demo.conference)]
+    top = selectors.agenda_tree(demo.conference)
     assert [n.number for n in top] == ["1", "2"]
     assert "kiểm điểm, đánh giá, xếp loại" in top[0].item.title
     assert "Quy định 01-QĐ/TU" in top[1].item.title

@@ -233,7 +233,9 @@ def test_completion_after_the_next_conference_counts_as_open_there(
 def test_agencies_are_unique_per_owner_and_their_organization_under_it(world, office):
     services.agency_create(acting_user=office, owner=world.province, name="Ban Nội chính Tỉnh ủy")
     with pytest.raises(ValidationError) as error:
-        services.agency_create(acting_user=office, owner=world.province, name="ban nội chính tỉnh ủy")
+        services.agency_create(
+            acting_user=office, owner=world.province, name="ban nội chính tỉnh ủy"
+        )
     assert "đã có cơ quan" in error.value.message_dict["name"][0]
     with pytest.raises(ValidationError) as error:
         services.agency_create(
@@ -244,3 +246,15 @@ def test_agencies_are_unique_per_owner_and_their_organization_under_it(world, of
             organization=world.district,
         )
     assert "phải thuộc Đảng bộ xã An Phú" in error.value.message_dict["organization"][0]
+
+
+def test_the_daily_command_flags_overdue_tasks(task):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("tasks_overdue", ngay="11/04/2020", stdout=out)
+    assert "Đã chuyển 1 nhiệm vụ" in out.getvalue()
+    task.refresh_from_db()
+    assert task.state == TaskState.QUA_HAN

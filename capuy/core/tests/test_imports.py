@@ -62,7 +62,10 @@ def test_header_is_found_below_merged_title_rows_and_blank_lines():
 
 
 def test_row_numbers_are_the_numbers_excel_shows_even_when_the_sheet_starts_lower():
-    data = xlsx([["Ngày", "Mã chi bộ"], ["05/03/2019", "C01"], [None, None], ["06/03/2019", "C02"]], start_row=6)
+    data = xlsx(
+        [["Ngày", "Mã chi bộ"], ["05/03/2019", "C01"], [None, None], ["06/03/2019", "C02"]],
+        start_row=6,
+    )
     _present, rows = read(data)
     assert [number for number, _values in rows] == [7, 9]
 
@@ -108,7 +111,16 @@ def test_number_cells_read_as_digits():
 
 @pytest.mark.parametrize(
     "value",
-    [date(2019, 3, 5), datetime(2019, 3, 5, 0, 0), 43529, 43529.0, "05/03/2019", "5/3/2019", " 05-03-2019 ", "2019-03-05"],
+    [
+        date(2019, 3, 5),
+        datetime(2019, 3, 5, 0, 0),
+        43529,
+        43529.0,
+        "05/03/2019",
+        "5/3/2019",
+        " 05-03-2019 ",
+        "2019-03-05",
+    ],
 )
 def test_dates_come_from_date_cells_serials_or_text(value):
     assert cell_date(value) == date(2019, 3, 5)
@@ -167,7 +179,9 @@ def test_row_errors_sort_by_row_and_say_where():
 
 
 def test_the_template_has_a_title_the_headers_and_instructions_and_reads_back():
-    data = write_template(COLUMNS, title="MẪU", sheet_title="Dữ liệu", examples=[["05/03/2019", "C01", "An"]])
+    data = write_template(
+        COLUMNS, title="MẪU", sheet_title="Dữ liệu", examples=[["05/03/2019", "C01", "An"]]
+    )
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Dữ liệu", "Hướng dẫn"]
     assert book["Dữ liệu"]["A1"].value == "MẪU"

@@ -29,13 +29,20 @@ MEMBERS = province.MIN_MEMBERS
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """One demo province for the whole module (building it takes a few seconds)."""
+    """One demo province for the whole module, built once and rolled back at the end.
+
+    Each test's own transaction nests inside (as a savepoint), so a test may rebuild it.
+    """
     with django_db_blocker.unblock():
-        out = io.StringIO()
-        call_command("demo", members=MEMBERS, stdout=out)
-        yield out.getvalue()
-        with transaction.atomic():
-            province.remove_demo()
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            out = io.StringIO()
+            call_command("demo", members=MEMBERS, stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def root() -> Organization:

@@ -55,8 +55,14 @@ def test_the_2019_report_says_218_and_1532(demo, db):
 
 def test_the_figures_are_rows_by_members_holding_seats_of_that_level(demo, db):
     rows = Attendance.objects.filter(date__year=2019)
-    assert rows.filter(seat__committee__term__organization__kind=OrgKind.DANG_BO_TINH).count() == TINH_2019
-    assert rows.filter(seat__committee__term__organization__kind=OrgKind.DANG_BO_HUYEN).count() == HUYEN_2019
+    assert (
+        rows.filter(seat__committee__term__organization__kind=OrgKind.DANG_BO_TINH).count()
+        == TINH_2019
+    )
+    assert (
+        rows.filter(seat__committee__term__organization__kind=OrgKind.DANG_BO_HUYEN).count()
+        == HUYEN_2019
+    )
     for attendance in rows.select_related("seat", "meeting")[:200]:
         assert attendance.seat.is_held_on(attendance.meeting.date)
         assert attendance.date == attendance.meeting.date

@@ -36,7 +36,10 @@ def test_a_secretary_grant_at_a_grassroots_organization_covers_its_cells(world):
     ],
 )
 def test_recording_capacity_by_persona(world, persona, expected):
-    assert access.recording_capacity(world.users[persona], world.cell, world.members["hung"]) == expected
+    assert (
+        access.recording_capacity(world.users[persona], world.cell, world.members["hung"])
+        == expected
+    )
 
 
 def test_a_committee_member_records_himself_only_where_he_can_see(world):

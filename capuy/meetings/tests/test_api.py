@@ -50,15 +50,23 @@ def test_the_office_creates_a_rule_with_default_quotas_and_edits_them(api, world
         format="json",
     )
     assert response.status_code == 200
-    quotas = {q["level"]: (q["min_attendances"], q["min_field_days"]) for q in response.json()["quotas"]}
+    quotas = {
+        q["level"]: (q["min_attendances"], q["min_field_days"]) for q in response.json()["quotas"]
+    }
     assert quotas["tinh"] == (4, 10)
 
 
 def test_a_cell_secretary_cannot_write_a_rule(api, world):
     response = api("secretary").post(
         "/api/v1/attendance-rules/",
-        {"organization": world.cell.pk, "number": "X", "title": "X", "issued_on": "2019-01-01",
-         "issuing_body": "X", "effective_from": "2019-01-01"},
+        {
+            "organization": world.cell.pk,
+            "number": "X",
+            "title": "X",
+            "issued_on": "2019-01-01",
+            "issuing_body": "X",
+            "effective_from": "2019-01-01",
+        },
         format="json",
     )
     assert response.status_code == 403
@@ -88,8 +96,12 @@ def test_an_attendance_for_a_seat_not_held_that_day_is_a_400_in_vietnamese(api, 
 def test_a_duplicate_attendance_is_a_400_and_nothing_changes(api, world, gw):
     meeting = meeting_at(world.cell, date(2019, 3, 5), status=MeetingStatus.HELD)
     client = api("office")
-    client.post("/api/v1/attendances/", {"meeting": meeting.pk, "member": gw.tuan.pk}, format="json")
-    response = client.post("/api/v1/attendances/", {"meeting": meeting.pk, "member": gw.tuan.pk}, format="json")
+    client.post(
+        "/api/v1/attendances/", {"meeting": meeting.pk, "member": gw.tuan.pk}, format="json"
+    )
+    response = client.post(
+        "/api/v1/attendances/", {"meeting": meeting.pk, "member": gw.tuan.pk}, format="json"
+    )
     assert response.status_code == 400
     assert "đã được ghi dự" in response.json()["member"][0]
     assert Attendance.objects.count() == 1
@@ -97,9 +109,11 @@ def test_a_duplicate_attendance_is_a_400_and_nothing_changes(api, world, gw):
 
 def test_confirm_and_dispute_are_the_cell_secretarys(api, world, gw):
     meeting = meeting_at(world.cell, date(2019, 3, 5), status=MeetingStatus.HELD)
-    created = api("office").post(
-        "/api/v1/attendances/", {"meeting": meeting.pk, "member": gw.tuan.pk}, format="json"
-    ).json()
+    created = (
+        api("office")
+        .post("/api/v1/attendances/", {"meeting": meeting.pk, "member": gw.tuan.pk}, format="json")
+        .json()
+    )
     assert created["confirmation"] == "pending"
     url = f"/api/v1/attendances/{created['id']}/"
     assert api("office").post(url + "confirm/").status_code == 403
@@ -112,7 +126,9 @@ def test_confirm_and_dispute_are_the_cell_secretarys(api, world, gw):
 
 def test_marking_a_future_meeting_held_is_a_400_on_date(api, world):
     meeting = meeting_at(world.cell, timezone.localdate() + timedelta(days=1))
-    response = api("secretary").post(f"/api/v1/meetings/{meeting.pk}/record-held/", {}, format="json")
+    response = api("secretary").post(
+        f"/api/v1/meetings/{meeting.pk}/record-held/", {}, format="json"
+    )
     assert response.status_code == 400
     assert "date" in response.json()
     assert CellMeeting.objects.get().status == MeetingStatus.SCHEDULED
@@ -136,13 +152,17 @@ def test_a_schedule_generates_its_meetings_through_the_api(api, world):
 def test_lists_are_scoped_and_readers_cannot_write(api, world, gw):
     inside = meeting_at(world.cell, date(2019, 3, 5), status=MeetingStatus.HELD)
     meeting_at(world.outside_cell, date(2019, 3, 5), status=MeetingStatus.HELD)
-    assert [m["id"] for m in api("secretary").get("/api/v1/meetings/").json()["results"]] == [inside.pk]
+    assert [m["id"] for m in api("secretary").get("/api/v1/meetings/").json()["results"]] == [
+        inside.pk
+    ]
     response = api("inspector").post(
         "/api/v1/attendances/", {"meeting": inside.pk, "member": gw.tuan.pk}, format="json"
     )
     assert response.status_code == 403
     outside = CellMeeting.objects.get(cell=world.outside_cell)
-    response = api("secretary").post(f"/api/v1/meetings/{outside.pk}/record-held/", {}, format="json")
+    response = api("secretary").post(
+        f"/api/v1/meetings/{outside.pk}/record-held/", {}, format="json"
+    )
     assert response.status_code == 404
 
 
@@ -159,7 +179,12 @@ def test_a_member_id_outside_the_upper_committees_is_not_confirmed_to_exist(api,
 def test_field_visits_through_the_api(api, world, gw):
     response = api("office").post(
         "/api/v1/field-visits/",
-        {"member": gw.tuan.pk, "organization": world.grassroots.pk, "date": "2019-05-02", "purpose": "Khảo sát"},
+        {
+            "member": gw.tuan.pk,
+            "organization": world.grassroots.pk,
+            "date": "2019-05-02",
+            "purpose": "Khảo sát",
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -169,8 +194,12 @@ def test_field_visits_through_the_api(api, world, gw):
 
 def test_the_confirmed_only_filter_says_which_rows_count(api, world, gw):
     meeting = meeting_at(world.cell, date(2019, 3, 5), status=MeetingStatus.HELD)
-    api("office").post("/api/v1/attendances/", {"meeting": meeting.pk, "member": gw.tuan.pk}, format="json")
-    api("secretary").post("/api/v1/attendances/", {"meeting": meeting.pk, "member": gw.binh.pk}, format="json")
+    api("office").post(
+        "/api/v1/attendances/", {"meeting": meeting.pk, "member": gw.tuan.pk}, format="json"
+    )
+    api("secretary").post(
+        "/api/v1/attendances/", {"meeting": meeting.pk, "member": gw.binh.pk}, format="json"
+    )
     client = api("office")
     assert client.get("/api/v1/attendances/").json()["count"] == 2
     assert client.get("/api/v1/attendances/", {"confirmed_only": "true"}).json()["count"] == 1
@@ -186,9 +215,7 @@ def test_the_schema_documents_every_meetings_resource_and_action_without_warning
     from capuy.api import urls
 
     ours = ("attendance-rule", "meeting-schedule", "meeting-", "attendance-", "field-visit")
-    patterns = [
-        p for p in urls.router.urls if getattr(p, "name", "") and p.name.startswith(ours)
-    ]
+    patterns = [p for p in urls.router.urls if getattr(p, "name", "") and p.name.startswith(ours)]
     GENERATOR_STATS.reset()
     schema = SchemaGenerator(patterns=[path("api/v1/", include((patterns, "api")))]).get_schema(
         request=None, public=True
@@ -196,7 +223,13 @@ def test_the_schema_documents_every_meetings_resource_and_action_without_warning
     validate_schema(schema)
     assert not GENERATOR_STATS
     paths = schema["paths"]
-    for resource in ("attendance-rules", "meeting-schedules", "meetings", "attendances", "field-visits"):
+    for resource in (
+        "attendance-rules",
+        "meeting-schedules",
+        "meetings",
+        "attendances",
+        "field-visits",
+    ):
         assert f"/api/v1/{resource}/" in paths and f"/api/v1/{resource}/{{id}}/" in paths
     for action in (
         "/api/v1/attendances/{id}/confirm/",

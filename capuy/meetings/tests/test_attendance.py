@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from capuy.committees.choices import CommitteeKind, SeatRole
 from capuy.concerns.models import Concern, ConcernCategory
-from capuy.members.models import MemberTransfer
 from capuy.meetings import services
 from capuy.meetings.choices import AttendanceStatus, Confirmation, EnteredBy, MeetingStatus
 from capuy.meetings.models import Attendance, CellMeeting, FieldVisit
 from capuy.meetings.testing import meeting_at, rule_at, seat_for
+from capuy.members.models import MemberTransfer
 from capuy.organizations.choices import SeatLevel
 
 DAY = date(2019, 3, 5)
@@ -109,7 +109,9 @@ def test_a_member_counts_once_per_meeting_with_a_friendly_message(world, gw, mee
     assert Attendance.objects.count() == 1
 
 
-def test_the_database_itself_refuses_a_second_row_for_the_same_member_and_meeting(world, gw, meeting):
+def test_the_database_itself_refuses_a_second_row_for_the_same_member_and_meeting(
+    world, gw, meeting
+):
     first = record(world, meeting, gw.tuan)
     duplicate = Attendance(
         meeting=meeting,
@@ -165,7 +167,10 @@ def test_ones_own_cell_counts_when_the_rule_in_force_allows_it(world, gw, meetin
 def test_the_own_cell_is_the_cell_on_the_meeting_date_not_today(world, gw, meeting):
     # Trần Minh Tuấn belonged to this cell until 01/06/2019, then moved to H02's cell.
     MemberTransfer.objects.create(
-        member=gw.tuan, from_cell=world.cell, to_cell=world.outside_cell, transferred_on=date(2019, 6, 1)
+        member=gw.tuan,
+        from_cell=world.cell,
+        to_cell=world.outside_cell,
+        transferred_on=date(2019, 6, 1),
     )
     with pytest.raises(ValidationError, match="chính Chi bộ thôn Đông"):
         record(world, meeting, gw.tuan)
@@ -227,7 +232,9 @@ def test_only_the_cell_secretary_confirms(world, gw, meeting):
     attendance = record(world, meeting, gw.tuan)
     with pytest.raises(PermissionDenied):
         services.attendance_confirm(acting_user=world.users["office"], attendance=attendance)
-    confirmed = services.attendance_confirm(acting_user=world.users["secretary"], attendance=attendance)
+    confirmed = services.attendance_confirm(
+        acting_user=world.users["secretary"], attendance=attendance
+    )
     assert confirmed.confirmation == Confirmation.CONFIRMED
     assert confirmed.confirmed_by == world.users["secretary"] and confirmed.confirmed_at
 
@@ -243,7 +250,9 @@ def test_disputing_needs_a_reason_and_records_it(world, gw, meeting):
     )
     assert disputed.confirmation == Confirmation.DISPUTED
     assert disputed.dispute_reason == "Đồng chí không có mặt buổi này"
-    assert services.attendance_confirm(acting_user=secretary, attendance=disputed).dispute_reason == ""
+    assert (
+        services.attendance_confirm(acting_user=secretary, attendance=disputed).dispute_reason == ""
+    )
 
 
 def test_counted_attendances_can_be_confirmed_only_or_all(world, gw, meeting):
@@ -309,7 +318,11 @@ def test_a_member_records_his_own_field_visit_but_a_stranger_cannot(world, gw):
     assert visit.level == SeatLevel.TINH
     with pytest.raises(PermissionDenied):
         services.field_visit_record(
-            acting_user=world.users["inspector"], member=gw.tuan, organization=world.cell, date=DAY, purpose="x"
+            acting_user=world.users["inspector"],
+            member=gw.tuan,
+            organization=world.cell,
+            date=DAY,
+            purpose="x",
         )
 
 
@@ -351,8 +364,13 @@ def test_recording_a_meeting_saves_everything_or_nothing(world, gw, category):
         services.meeting_record(
             acting_user=world.users["secretary"],
             meeting=meeting,
-            attendees=[{"index": gw.tuan.pk, "member": gw.tuan}, {"index": 7, "member": world.members["tuan"]}],
-            concerns=[{"index": 3, "category": category, "summary": "Thiếu đèn đường", "status": "chuyen"}],
+            attendees=[
+                {"index": gw.tuan.pk, "member": gw.tuan},
+                {"index": 7, "member": world.members["tuan"]},
+            ],
+            concerns=[
+                {"index": 3, "category": category, "summary": "Thiếu đèn đường", "status": "chuyen"}
+            ],
         )
     errors = caught.value
     assert set(errors.attendees) == {7} and set(errors.concerns) == {3}
@@ -361,3 +379,12 @@ def test_recording_a_meeting_saves_everything_or_nothing(world, gw, category):
     assert meeting.status == MeetingStatus.SCHEDULED
     assert not Attendance.objects.exists() and not Concern.objects.exists()
     assert CellMeeting.objects.get().recorded_by is None
+
+
+def test_an_office_user_recording_himself_as_member_waits_for_the_cell(world, gw, meeting):
+    office = world.users["office"]
+    office.member = gw.tuan
+    office.save()
+    attendance = record(world, meeting, gw.tuan, entered_via=EnteredBy.MEMBER)
+    assert attendance.entered_via == EnteredBy.MEMBER
+    assert attendance.confirmation == Confirmation.PENDING

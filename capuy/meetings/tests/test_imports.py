@@ -14,7 +14,15 @@ from capuy.meetings.imports import attendance_import_check, attendance_import_co
 from capuy.meetings.models import Attendance, CellMeeting
 from capuy.meetings.testing import meeting_at
 
-HEADER = ["Ngày sinh hoạt (dd/mm/yyyy)", "Mã chi bộ", "Số thẻ đảng viên", "Họ và tên", "Ngày sinh (dd/mm/yyyy)", "Vai trò", "Ghi chú"]
+HEADER = [
+    "Ngày sinh hoạt (dd/mm/yyyy)",
+    "Mã chi bộ",
+    "Số thẻ đảng viên",
+    "Họ và tên",
+    "Ngày sinh (dd/mm/yyyy)",
+    "Vai trò",
+    "Ghi chú",
+]
 YEAR = (date(2019, 1, 1), date(2019, 12, 31))
 
 
@@ -64,7 +72,15 @@ def test_valid_rows_preview_then_commit_through_the_services(world, gw):
     scheduled = meeting_at(world.cell, date(2019, 3, 5))
     data = workbook(
         [
-            ["05/03/2019", "H01-X01-C01", "01234567", "", "", "Dự và chỉ đạo", "Chỉ đạo nghị quyết"],
+            [
+                "05/03/2019",
+                "H01-X01-C01",
+                "01234567",
+                "",
+                "",
+                "Dự và chỉ đạo",
+                "Chỉ đạo nghị quyết",
+            ],
             [date(2019, 4, 5), "H01-X01-C02", "", "Trần Minh Tuấn", "12/08/1968", "", ""],
         ]
     )
@@ -139,7 +155,15 @@ def test_nfd_names_headers_and_excel_dates_are_understood(world, gw):
     header = [nfd(h) for h in HEADER]
     data = workbook(
         [
-            [datetime(2019, 3, 5), "h01-x01-c01", "", nfd("TRẦN MINH TUẤN"), date(1968, 8, 12), nfd("dự"), ""],
+            [
+                datetime(2019, 3, 5),
+                "h01-x01-c01",
+                "",
+                nfd("TRẦN MINH TUẤN"),
+                date(1968, 8, 12),
+                nfd("dự"),
+                "",
+            ],
             [43560, "H01-X01-C02", "", nfd("Trần Minh Tuấn"), "12/08/1968", "", ""],
         ],
         header=header,
@@ -154,7 +178,9 @@ def test_a_name_shared_by_two_members_asks_for_the_card_number(world, gw):
     from capuy.core.testing import member_in
 
     member_in(world.outside_cell, "Trần", "Minh", "Tuấn", birth_date=date(1968, 8, 12))
-    result = check(world, workbook([["05/03/2019", "H01-X01-C01", "", "Trần Minh Tuấn", "12/08/1968", "", ""]]))
+    result = check(
+        world, workbook([["05/03/2019", "H01-X01-C01", "", "Trần Minh Tuấn", "12/08/1968", "", ""]])
+    )
     assert "hãy ghi số thẻ" in errors_of(result)[0][2]
 
 
@@ -165,7 +191,10 @@ def test_a_file_without_the_member_columns_is_refused_as_a_whole(world, gw):
 
 def test_a_cell_secretary_imports_only_for_her_cell_and_her_rows_are_confirmed(world, gw):
     data = workbook(
-        [["05/03/2019", "H01-X01-C01", "01234567", "", "", "", ""], ["05/03/2019", "H01-X01-C02", "01234567", "", "", "", ""]]
+        [
+            ["05/03/2019", "H01-X01-C01", "01234567", "", "", "", ""],
+            ["05/03/2019", "H01-X01-C02", "01234567", "", "", "", ""],
+        ]
     )
     result = check(world, data, persona="secretary")
     assert [(e.row, e.column) for e in result.errors] == [(5, "Mã chi bộ")]
@@ -176,7 +205,10 @@ def test_a_cell_secretary_imports_only_for_her_cell_and_her_rows_are_confirmed(w
 
 def test_nothing_is_saved_when_a_row_fails_at_commit_time(world, gw, monkeypatch):
     data = workbook(
-        [["05/03/2019", "H01-X01-C01", "01234567", "", "", "", ""], ["06/03/2019", "H01-X01-C02", "01234567", "", "", "", ""]]
+        [
+            ["05/03/2019", "H01-X01-C01", "01234567", "", "", "", ""],
+            ["06/03/2019", "H01-X01-C02", "01234567", "", "", "", ""],
+        ]
     )
     real = services.attendance_record
     calls = []
@@ -203,7 +235,8 @@ def test_the_import_pages_preview_then_commit(as_user, world, gw):
     upload = io.BytesIO(workbook([["05/03/2019", "H01-X01-C01", "01234567", "", "", "", ""]]))
     upload.name = "luot-du.xlsx"
     response = client.post(
-        "/sinh-hoat/nhap-excel/", {"file": upload, "period_from": "01/01/2019", "period_to": "31/12/2019"}
+        "/sinh-hoat/nhap-excel/",
+        {"file": upload, "period_from": "01/01/2019", "period_to": "31/12/2019"},
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -221,7 +254,8 @@ def test_the_import_page_lists_errors_by_row_and_column(as_user, world, gw):
     upload = io.BytesIO(workbook([["05/03/2019", "KHONG-CO", "01234567", "", "", "", ""]]))
     upload.name = "sai.xlsx"
     response = as_user("office").post(
-        "/sinh-hoat/nhap-excel/", {"file": upload, "period_from": "01/01/2019", "period_to": "31/12/2019"}
+        "/sinh-hoat/nhap-excel/",
+        {"file": upload, "period_from": "01/01/2019", "period_to": "31/12/2019"},
     )
     assert response.status_code == 422
     assert "Dòng 4, cột «Mã chi bộ»" in response.content.decode()

@@ -21,7 +21,9 @@ def schedule(world, **extra):
 
 
 def dates(cell):
-    return list(CellMeeting.objects.filter(cell=cell).order_by("date").values_list("date", flat=True))
+    return list(
+        CellMeeting.objects.filter(cell=cell).order_by("date").values_list("date", flat=True)
+    )
 
 
 def test_generate_creates_one_meeting_a_month_up_to_the_date(world):
@@ -48,7 +50,12 @@ def test_generate_leaves_a_month_alone_when_its_meeting_was_moved(world):
 
 def test_generate_puts_the_31st_on_the_last_day_of_short_months(world):
     services.meetings_generate(schedule(world, day_of_month=31), date(2019, 4, 30))
-    assert dates(world.cell) == [date(2019, 1, 31), date(2019, 2, 28), date(2019, 3, 31), date(2019, 4, 30)]
+    assert dates(world.cell) == [
+        date(2019, 1, 31),
+        date(2019, 2, 28),
+        date(2019, 3, 31),
+        date(2019, 4, 30),
+    ]
 
 
 def test_generate_every_three_months_for_thematic_meetings(world):
@@ -63,7 +70,10 @@ def test_generate_stops_at_the_schedule_end_and_at_the_cells_dissolution(world):
     world.other_cell.dissolved_on = date(2019, 2, 10)
     world.other_cell.save()
     plan = services.schedule_create(
-        acting_user=world.users["office"], cell=world.other_cell, day_of_month=5, starts_on=date(2019, 1, 1)
+        acting_user=world.users["office"],
+        cell=world.other_cell,
+        day_of_month=5,
+        starts_on=date(2019, 1, 1),
     )
     services.meetings_generate(plan, date(2019, 12, 31))
     assert dates(world.other_cell) == [date(2019, 1, 5), date(2019, 2, 5)]
@@ -72,13 +82,18 @@ def test_generate_stops_at_the_schedule_end_and_at_the_cells_dissolution(world):
 def test_a_schedule_is_only_for_a_cell(world):
     with pytest.raises(ValidationError, match="không phải là chi bộ"):
         services.schedule_create(
-            acting_user=world.users["office"], cell=world.district, day_of_month=5, starts_on=date(2019, 1, 1)
+            acting_user=world.users["office"],
+            cell=world.district,
+            day_of_month=5,
+            starts_on=date(2019, 1, 1),
         )
 
 
 def test_the_cell_secretary_schedules_her_own_cell_but_no_other(world):
     secretary = world.users["secretary"]
-    services.schedule_create(acting_user=secretary, cell=world.cell, day_of_month=5, starts_on=date(2019, 1, 1))
+    services.schedule_create(
+        acting_user=secretary, cell=world.cell, day_of_month=5, starts_on=date(2019, 1, 1)
+    )
     with pytest.raises(PermissionDenied):
         services.schedule_create(
             acting_user=secretary, cell=world.other_cell, day_of_month=5, starts_on=date(2019, 1, 1)
@@ -88,7 +103,10 @@ def test_the_cell_secretary_schedules_her_own_cell_but_no_other(world):
 def test_the_generate_command_runs_every_schedule(world):
     schedule(world)
     services.schedule_create(
-        acting_user=world.users["office"], cell=world.outside_cell, day_of_month=1, starts_on=date(2019, 1, 1)
+        acting_user=world.users["office"],
+        cell=world.outside_cell,
+        day_of_month=1,
+        starts_on=date(2019, 1, 1),
     )
     out = StringIO()
     call_command("meetings_generate", "--until", "31/03/2019", stdout=out)
@@ -122,18 +140,24 @@ def test_moving_the_date_to_the_future_when_marking_held_is_refused_too(world):
     meeting = meeting_at(world.cell, date(2019, 3, 5))
     with pytest.raises(ValidationError) as error:
         services.meeting_record_held(
-            acting_user=world.users["office"], meeting=meeting, date=timezone.localdate() + timedelta(days=3)
+            acting_user=world.users["office"],
+            meeting=meeting,
+            date=timezone.localdate() + timedelta(days=3),
         )
     assert "date" in error.value.error_dict
 
 
 def test_the_held_date_may_be_corrected_before_anyone_is_recorded(world, gw):
     meeting = meeting_at(world.cell, date(2019, 3, 5))
-    held = services.meeting_record_held(acting_user=world.users["office"], meeting=meeting, date=date(2019, 3, 6))
+    held = services.meeting_record_held(
+        acting_user=world.users["office"], meeting=meeting, date=date(2019, 3, 6)
+    )
     assert held.date == date(2019, 3, 6)
     services.attendance_record(acting_user=world.users["office"], meeting=held, member=gw.tuan)
     with pytest.raises(ValidationError, match="không đổi ngày"):
-        services.meeting_record_held(acting_user=world.users["office"], meeting=held, date=date(2019, 3, 7))
+        services.meeting_record_held(
+            acting_user=world.users["office"], meeting=held, date=date(2019, 3, 7)
+        )
 
 
 @pytest.mark.parametrize("persona", ["inspector", "committee_member", "outsider"])
@@ -155,15 +179,24 @@ def test_a_cancelled_meeting_takes_no_attendance(world, gw):
         acting_user=world.users["secretary"], meeting=meeting_at(world.cell, date(2019, 3, 5))
     )
     with pytest.raises(ValidationError, match="hoãn/hủy"):
-        services.attendance_record(acting_user=world.users["office"], meeting=meeting, member=gw.tuan)
+        services.attendance_record(
+            acting_user=world.users["office"], meeting=meeting, member=gw.tuan
+        )
 
 
 def test_one_meeting_of_a_kind_per_cell_per_day(world):
-    services.meeting_create(acting_user=world.users["office"], cell=world.cell, date=date(2019, 3, 5))
-    with pytest.raises(ValidationError, match="đã có buổi sinh hoạt cùng loại"):
-        services.meeting_create(acting_user=world.users["office"], cell=world.cell, date=date(2019, 3, 5))
     services.meeting_create(
-        acting_user=world.users["office"], cell=world.cell, date=date(2019, 3, 5), kind=MeetingKind.CHUYEN_DE
+        acting_user=world.users["office"], cell=world.cell, date=date(2019, 3, 5)
+    )
+    with pytest.raises(ValidationError, match="đã có buổi sinh hoạt cùng loại"):
+        services.meeting_create(
+            acting_user=world.users["office"], cell=world.cell, date=date(2019, 3, 5)
+        )
+    services.meeting_create(
+        acting_user=world.users["office"],
+        cell=world.cell,
+        date=date(2019, 3, 5),
+        kind=MeetingKind.CHUYEN_DE,
     )
 
 
@@ -172,7 +205,12 @@ def test_schedule_page_creates_the_schedule_and_the_coming_meetings(as_user, wor
     start = timezone.localdate().replace(day=1)
     response = client.post(
         f"/sinh-hoat/lich/them/?cell={world.cell.pk}",
-        {"kind": "thuong_ky", "day_of_month": "5", "every_months": "1", "starts_on": start.strftime("%d/%m/%Y")},
+        {
+            "kind": "thuong_ky",
+            "day_of_month": "5",
+            "every_months": "1",
+            "starts_on": start.strftime("%d/%m/%Y"),
+        },
     )
     assert response.status_code == 302
     assert MeetingSchedule.objects.filter(cell=world.cell).exists()

@@ -110,7 +110,11 @@ def test_the_rule_pages_create_and_edit_a_rule(as_user, world):
     )
     assert response.status_code == 302
     rule = rule_in_force(world.cell, date(2019, 3, 5))
-    assert {q.level: q.min_attendances for q in rule.quotas.all()} == {"tinh": 2, "huyen": 6, "xa": 6}
+    assert {q.level: q.min_attendances for q in rule.quotas.all()} == {
+        "tinh": 2,
+        "huyen": 6,
+        "xa": 6,
+    }
     detail = client.get(response["Location"])
     assert "01-QĐ/TU" in detail.content.decode()
     response = client.post(

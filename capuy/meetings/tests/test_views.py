@@ -27,7 +27,9 @@ def category(db):
 def render_home_section(user) -> str:
     request = RequestFactory().get("/")
     request.user = user
-    return Template('{% include "meetings/_home_cell.html" %}').render(Context({"request": request}))
+    return Template('{% include "meetings/_home_cell.html" %}').render(
+        Context({"request": request})
+    )
 
 
 def test_the_home_section_shows_the_secretarys_last_and_next_meetings(world):
@@ -49,7 +51,9 @@ def test_the_home_section_is_empty_for_everyone_else(world):
 
 def test_the_picker_finds_tran_minh_tuan_from_tuan_with_the_seat_held_that_day(as_user, world, gw):
     meeting = meeting_at(world.cell, date(2019, 3, 5))
-    response = as_user("secretary").get(f"/sinh-hoat/{meeting.pk}/chon-nguoi-du/", {"q": "tuan"}, **HTMX)
+    response = as_user("secretary").get(
+        f"/sinh-hoat/{meeting.pk}/chon-nguoi-du/", {"q": "tuan"}, **HTMX
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Trần Minh Tuấn" in html and "Ủy viên BCH Đảng bộ tỉnh" in html
@@ -82,7 +86,9 @@ def record_post(gw, category, **extra):
     return data
 
 
-def test_the_record_screen_saves_held_attendee_and_concern_in_one_post(as_user, world, gw, category):
+def test_the_record_screen_saves_held_attendee_and_concern_in_one_post(
+    as_user, world, gw, category
+):
     meeting = meeting_at(world.cell, date(2019, 3, 5))
     client = as_user("secretary")
     assert client.get(f"/sinh-hoat/{meeting.pk}/ghi-nhan/").status_code == 200
@@ -122,7 +128,9 @@ def test_a_future_date_is_refused_on_the_date_field(as_user, world, gw, category
     assert 'data-testid="error-date"' in response.content.decode()
 
 
-def test_an_attendee_id_nobody_may_pick_is_refused_without_naming_anyone(as_user, world, gw, category):
+def test_an_attendee_id_nobody_may_pick_is_refused_without_naming_anyone(
+    as_user, world, gw, category
+):
     meeting = meeting_at(world.cell, date(2019, 3, 5))
     stranger = world.members["an"]  # holds no seat
     data = {"date": "05/03/2019", "attendee": [str(stranger.pk)]}
@@ -132,16 +140,24 @@ def test_an_attendee_id_nobody_may_pick_is_refused_without_naming_anyone(as_user
     assert CellMeeting.objects.get().status == MeetingStatus.SCHEDULED
 
 
-@pytest.mark.parametrize(("persona", "status"), [("inspector", 403), ("committee_member", 403), ("outsider", 404)])
-def test_the_record_screen_is_refused_to_readers_and_hidden_from_outsiders(as_user, world, persona, status):
+@pytest.mark.parametrize(
+    ("persona", "status"), [("inspector", 403), ("committee_member", 403), ("outsider", 404)]
+)
+def test_the_record_screen_is_refused_to_readers_and_hidden_from_outsiders(
+    as_user, world, persona, status
+):
     meeting = meeting_at(world.cell, date(2019, 3, 5))
     assert as_user(persona).get(f"/sinh-hoat/{meeting.pk}/ghi-nhan/").status_code == status
 
 
 def test_the_secretary_confirms_and_disputes_from_the_meeting_page(as_user, world, gw):
     meeting = meeting_at(world.cell, date(2019, 3, 5), status=MeetingStatus.HELD)
-    first = services.attendance_record(acting_user=world.users["office"], meeting=meeting, member=gw.tuan)
-    second = services.attendance_record(acting_user=world.users["office"], meeting=meeting, member=gw.binh)
+    first = services.attendance_record(
+        acting_user=world.users["office"], meeting=meeting, member=gw.tuan
+    )
+    second = services.attendance_record(
+        acting_user=world.users["office"], meeting=meeting, member=gw.binh
+    )
     client = as_user("secretary")
     page = client.get(f"/sinh-hoat/{meeting.pk}/").content.decode()
     assert f'data-testid="confirm-{first.pk}"' in page
@@ -157,8 +173,12 @@ def test_the_secretary_confirms_and_disputes_from_the_meeting_page(as_user, worl
 
 def test_the_office_cannot_confirm_for_the_cell(as_user, world, gw):
     meeting = meeting_at(world.cell, date(2019, 3, 5), status=MeetingStatus.HELD)
-    attendance = services.attendance_record(acting_user=world.users["office"], meeting=meeting, member=gw.tuan)
-    assert as_user("office").post(f"/sinh-hoat/luot-du/{attendance.pk}/xac-nhan/").status_code == 403
+    attendance = services.attendance_record(
+        acting_user=world.users["office"], meeting=meeting, member=gw.tuan
+    )
+    assert (
+        as_user("office").post(f"/sinh-hoat/luot-du/{attendance.pk}/xac-nhan/").status_code == 403
+    )
 
 
 def test_a_committee_member_says_i_attended_from_the_meeting_page(as_user, world, gw):
@@ -181,7 +201,9 @@ def test_the_meeting_list_runs_a_fixed_number_of_queries(as_user, world, gw):
         assert client.get("/sinh-hoat/").status_code == 200
     for day in range(6, 26):
         meeting = meeting_at(world.other_cell, date(2019, 3, day), status=MeetingStatus.HELD)
-        services.attendance_record(acting_user=world.users["office"], meeting=meeting, member=gw.tuan)
+        services.attendance_record(
+            acting_user=world.users["office"], meeting=meeting, member=gw.tuan
+        )
     with CaptureQueriesContext(connection) as many:
         response = client.get("/sinh-hoat/")
     assert response.status_code == 200 and "Chi bộ thôn Tây" in response.content.decode()
@@ -197,7 +219,9 @@ def test_the_attendance_list_runs_a_fixed_number_of_queries(as_user, world, gw):
         client.get("/sinh-hoat/luot-du/")
     for day in range(2, 20):
         meeting = meeting_at(world.cell, date(2019, 3, day), status=MeetingStatus.HELD)
-        services.attendance_record(acting_user=world.users["office"], meeting=meeting, member=gw.binh)
+        services.attendance_record(
+            acting_user=world.users["office"], meeting=meeting, member=gw.binh
+        )
     with CaptureQueriesContext(connection) as many:
         response = client.get("/sinh-hoat/luot-du/?year=2019&level=tinh")
     assert "Phạm Văn Bình" in response.content.decode()

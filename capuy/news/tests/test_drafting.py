@@ -21,7 +21,9 @@ DAY = date(2020, 3, 25)
 
 
 def seat(world, member, role):
-    return Seat.objects.create(committee=world.bch, member=member, role=role, start_on=date(2015, 10, 15))
+    return Seat.objects.create(
+        committee=world.bch, member=member, role=role, start_on=date(2015, 10, 15)
+    )
 
 
 def attendances(world, level: str, count: int, *, year=2019, status="recorded"):
@@ -111,8 +113,7 @@ def test_the_draft_reads_like_the_paper_and_takes_its_figures_from_rows(world, c
     body = draft.body
     assert "Cùng dự có các đồng chí: Phạm Thị An, Phó Bí thư Thường trực Tỉnh ủy." in body
     assert (
-        "Hội nghị đã nghe Trưởng Ban Tổ chức Tỉnh ủy Trần Thị Lan báo cáo kết quả kiểm điểm"
-        in body
+        "Hội nghị đã nghe Trưởng Ban Tổ chức Tỉnh ủy Trần Thị Lan báo cáo kết quả kiểm điểm" in body
     )
     assert "; kết quả thực hiện Quy định số 01-QĐ/TU năm 2019." in body
     assert "Tỉnh ủy viên đã có 7 lượt đi dự sinh hoạt chi bộ" in body
@@ -153,14 +154,18 @@ def test_no_figure_is_invented_when_there_are_no_rows(world, conference):
     assert "lượt đi dự sinh hoạt chi bộ" not in body
 
 
-def test_the_office_drafts_from_a_conference_and_edits_before_publishing(world, conference, as_user):
+def test_the_office_drafts_from_a_conference_and_edits_before_publishing(
+    world, conference, as_user
+):
     client = as_user("office")
     response = client.post(
         reverse("news:draft_from_conference"),
         {"conference": conference.pk, "author_initials": "S.T"},
     )
     item = NewsItem.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("news:edit", args=[item.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "news:edit", args=[item.pk]
+    )
     assert item.status == "draft" and item.source_conference_id == conference.pk
     assert item.events.get().kind == "drafted"
     services.news_publish(acting_user=world.users["office"], item=item)

@@ -75,9 +75,15 @@ def test_the_cookie_keeps_the_same_visitor_as_before_it_existed(world, published
 
 def test_a_new_day_counts_again(world, published):
     visitor = "a" * 32
-    first = visitors.count_view(published.pk, visitors.daily_hash(visitor, date(2020, 3, 25)), date(2020, 3, 25))
-    again = visitors.count_view(published.pk, visitors.daily_hash(visitor, date(2020, 3, 25)), date(2020, 3, 25))
-    next_day = visitors.count_view(published.pk, visitors.daily_hash(visitor, date(2020, 3, 26)), date(2020, 3, 26))
+    first = visitors.count_view(
+        published.pk, visitors.daily_hash(visitor, date(2020, 3, 25)), date(2020, 3, 25)
+    )
+    again = visitors.count_view(
+        published.pk, visitors.daily_hash(visitor, date(2020, 3, 25)), date(2020, 3, 25)
+    )
+    next_day = visitors.count_view(
+        published.pk, visitors.daily_hash(visitor, date(2020, 3, 26)), date(2020, 3, 26)
+    )
     assert (first, again, next_day) == (1, None, 2)
     assert visitors.daily_hash(visitor, date(2020, 3, 25)) != visitors.daily_hash(
         visitor, date(2020, 3, 26)

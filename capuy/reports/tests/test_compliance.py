@@ -62,7 +62,12 @@ def test_on_track_is_pro_rata_while_the_year_runs(figures):
     # Once the year is over nobody is "on track": met or behind.
     over = period_for(2019, date(2020, 1, 2))
     assert compliance_summary(office, over)["huyen"] == {
-        "members": 1, "quota": 6, "met": 0, "on_track": 0, "behind": 1, "no_quota": 0
+        "members": 1,
+        "quota": 6,
+        "met": 0,
+        "on_track": 0,
+        "behind": 1,
+        "no_quota": 0,
     }
 
 

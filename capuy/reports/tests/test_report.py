@@ -146,7 +146,14 @@ def test_the_command_prints_json(figures):
 def test_the_command_writes_files(figures, tmp_path, fmt):
     target = tmp_path / f"bao-cao.{fmt}"
     call_command(
-        "report", "quy-dinh-01", "--year", "2019", "--format", fmt, "--output", str(target),
+        "report",
+        "quy-dinh-01",
+        "--year",
+        "2019",
+        "--format",
+        fmt,
+        "--output",
+        str(target),
         stderr=StringIO(),
     )
     assert target.stat().st_size > 1000
@@ -174,7 +181,9 @@ def test_the_api_answers_with_the_same_figures(figures, client):
 
 def test_the_api_is_scoped(figures, client):
     sign_in(client, figures.world.users["outsider"])
-    assert client.get("/api/v1/reports/quy-dinh-01", {"year": 2019, "org": "T01"}).status_code == 404
+    assert (
+        client.get("/api/v1/reports/quy-dinh-01", {"year": 2019, "org": "T01"}).status_code == 404
+    )
     whole = client.get("/api/v1/reports/quy-dinh-01", {"year": 2019}).json()
     assert whole["total_attendances"] == 0
 

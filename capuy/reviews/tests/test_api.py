@@ -117,9 +117,12 @@ def test_deciding_over_quota_answers_with_the_group_and_numbers(api, world):
             acting_user=office, review=review, level="HTTNV", manifestations=[manifestation()]
         )
     client = api("staff")
-    assert client.post(
-        f"/api/v1/reviews/{first.pk}/decide/", {"level": "HTTNV"}, format="json"
-    ).status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/reviews/{first.pk}/decide/", {"level": "HTTNV"}, format="json"
+        ).status_code
+        == 200
+    )
     quota = client.get(f"/api/v1/reviews/{second.pk}/quota/", {"level": "HTXSNV"}).json()
     assert (quota["excellent"], quota["good"], quota["maximum"], quota["allowed"]) == (
         0,
@@ -181,9 +184,10 @@ def test_rule_sets_are_read_by_all_and_patched_by_the_office(api, world):
     rs = rule_set()
     body = api("secretary").get(f"/api/v1/rule-sets/{rs.pk}/").json()
     assert body["effective"]["quota"]["percent"] == "20.00"
-    assert api("staff").patch(
-        f"/api/v1/rule-sets/{rs.pk}/", {"name": "x"}, format="json"
-    ).status_code == 403
+    assert (
+        api("staff").patch(f"/api/v1/rule-sets/{rs.pk}/", {"name": "x"}, format="json").status_code
+        == 403
+    )
     response = api("office").patch(
         f"/api/v1/rule-sets/{rs.pk}/", {"unconfirmed_notes": "Đã đối chiếu"}, format="json"
     )
@@ -194,6 +198,9 @@ def test_the_manifestations_catalogue(api, world):
     rows = api("secretary").get("/api/v1/manifestations/").json()["results"]
     assert len(rows) == 27 and rows[0]["code"] == "A1"
     a5 = manifestation("A5")
-    assert api("staff").patch(
-        f"/api/v1/manifestations/{a5.pk}/", {"confirmed": True}, format="json"
-    ).status_code == 403
+    assert (
+        api("staff")
+        .patch(f"/api/v1/manifestations/{a5.pk}/", {"confirmed": True}, format="json")
+        .status_code
+        == 403
+    )

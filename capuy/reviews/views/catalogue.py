@@ -86,8 +86,8 @@ def rule_set_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def rule_set_overlay(request, pk):
     base = _rule_set_or_404(request.user, pk)
-    if base.is_overlay:
-        raise Http404
+    if base.is_overlay:  # another province's values go on the same national rule set
+        base = base.base
     if not OverlayForm(user=request.user).fields["organization"].queryset.exists():
         raise PermissionDenied
     status = 200

@@ -96,7 +96,7 @@ def cycle_open(request):
 @require_GET
 def cycle_detail(request, pk):
     cycle = cycle_or_404(request.user, pk)
-    root = selectors.coverage_root(request.user, cycle)
+    root = default_root = selectors.coverage_root(request.user, cycle)
     branch = organization_visible_to(request.user, request.GET.get("org"))
     if branch is not None and branch.path.startswith(cycle.organization.path):
         root = branch
@@ -113,6 +113,7 @@ def cycle_detail(request, pk):
         "cycle": cycle,
         "rules": effective_rules(cycle.rule_set),
         "root": root,
+        "default_root": default_root,
         "rows": rows,
         "total": selectors.coverage_total(rows),
         "levels": levels,

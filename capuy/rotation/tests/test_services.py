@@ -63,7 +63,9 @@ def test_cells_without_meetings_get_them_on_the_default_day(rw, world, make_plan
 
     new = org_child(world.grassroots, "H01-X01-C99", "Chi bộ thôn Mới", OrgKind.CHI_BO_TRUC_THUOC)
     plan = make_plan(default_meeting_day=15)
-    days = list(CellMeeting.objects.filter(cell=new).order_by("date").values_list("date", flat=True))
+    days = list(
+        CellMeeting.objects.filter(cell=new).order_by("date").values_list("date", flat=True)
+    )
     assert days == [date(2026, m, 15) for m in range(1, 7)]
     assert plan.cells.filter(cell=new, priority=True).exists()
 
@@ -128,13 +130,13 @@ def test_pins_survive_a_replan_and_only_what_must_move_moves(rw, make_plan):
     before = pairs(plan)
     taken = plan.assignments.select_related("meeting").order_by("date", "id").first()
     other = (
-        plan.leaders.exclude(pk=taken.leader_id)
-        .exclude(member__cell=taken.meeting.cell_id)
-        .first()
+        plan.leaders.exclude(pk=taken.leader_id).exclude(member__cell=taken.meeting.cell_id).first()
     )
     # the secretary insists on another leader at that very meeting, and the office pins one
     # more assignment as it is
-    services.assignment_add_pinned(acting_user=office, plan=plan, leader=other, meeting=taken.meeting)
+    services.assignment_add_pinned(
+        acting_user=office, plan=plan, leader=other, meeting=taken.meeting
+    )
     kept = plan.assignments.exclude(pk=taken.pk).exclude(leader=other).first()
     services.assignment_pin(acting_user=office, assignment=kept)
     plan.refresh_from_db()

@@ -23,7 +23,9 @@ def monthly(cells, *, months=range(1, 7), day=10, overrides=None):
 
 
 def problem(leaders=3, cells=3, *, rules=None, slots=None, **extra) -> Problem:
-    people = extra.pop("people", None) or [Leader(k, f"Đồng chí {k}") for k in range(1, leaders + 1)]
+    people = extra.pop("people", None) or [
+        Leader(k, f"Đồng chí {k}") for k in range(1, leaders + 1)
+    ]
     units = extra.pop("units", None) or [
         Cell(c, f"Chi bộ {c}", weight=3, priority=True) for c in range(1, cells + 1)
     ]
@@ -191,8 +193,12 @@ def test_an_ineligible_pin_is_named():
 
 def test_too_few_visits_for_the_priority_cells_is_explained_with_figures():
     # 2 leaders × K=1 × 2 months = 4 visits, 6 priority cells
-    p = problem(leaders=2, cells=6, slots=monthly(range(1, 7), months=range(1, 3)),
-                rules=Rules(max_per_month=1))
+    p = problem(
+        leaders=2,
+        cells=6,
+        slots=monthly(range(1, 7), months=range(1, 3)),
+        rules=Rules(max_per_month=1),
+    )
     result = solve(p)
     assert result.status == "INFEASIBLE"
     assert result.culprits[0] == "coverage"
@@ -201,10 +207,19 @@ def test_too_few_visits_for_the_priority_cells_is_explained_with_figures():
 
 
 def test_the_relaxation_bound_never_exceeds_a_plan():
-    p = problem(leaders=5, cells=7, people=[
-        Leader(k, f"Đ/c {k}", shortfall=k % 3, unavailable=[(date(2026, k, 1), date(2026, k, 28), "")])
-        for k in range(1, 6)
-    ])
+    p = problem(
+        leaders=5,
+        cells=7,
+        people=[
+            Leader(
+                k,
+                f"Đ/c {k}",
+                shortfall=k % 3,
+                unavailable=[(date(2026, k, 1), date(2026, k, 28), "")],
+            )
+            for k in range(1, 6)
+        ],
+    )
     relaxed = solver.relaxation(p)
     result = solve(p)
     assert relaxed.feasible and relaxed.bound <= result.objective

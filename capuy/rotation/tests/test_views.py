@@ -98,7 +98,9 @@ def test_every_tab_renders_for_the_office_and_the_inspector(solved, as_user, tab
 
 def test_assignments_show_their_reasons_and_can_be_pinned(solved, as_user):
     client = as_user("office")
-    html = client.get(reverse("rotation:detail", args=[solved.pk]), {"tab": "phan-cong"}).content.decode()
+    html = client.get(
+        reverse("rotation:detail", args=[solved.pk]), {"tab": "phan-cong"}
+    ).content.decode()
     row = solved.assignments.first()
     assert row.explanation in html.replace("&#x27;", "'")
     client.post(reverse("rotation:assignment_pin", args=[row.pk]))
@@ -128,7 +130,11 @@ def test_unavailability_is_entered_on_the_plan(rw, make_plan, as_user):
         {"leader": leader.pk, "start_on": "01/03/2026", "end_on": "15/03/2026", "reason": "Đi học"},
     )
     away = leader.unavailabilities.get()
-    assert (away.start_on, away.end_on, away.reason) == (date(2026, 3, 1), date(2026, 3, 15), "Đi học")
+    assert (away.start_on, away.end_on, away.reason) == (
+        date(2026, 3, 1),
+        date(2026, 3, 15),
+        "Đi học",
+    )
 
 
 def test_adopt_from_the_page(solved, as_user):
@@ -155,7 +161,7 @@ def test_a_leaders_ics_has_his_events(solved, as_user):
     response = as_user("office").get(reverse("rotation:leader_calendar", args=[leader.pk]))
     assert response["Content-Type"] == "text/calendar"
     cal = Calendar.from_ical(response.content)
-    events = [c for c in cal.walk("VEVENT")]
+    events = list(cal.walk("VEVENT"))
     expected = list(leader.assignments.order_by("date"))
     assert [e.decoded("dtstart") for e in events] == [a.date for a in expected]
     assert all(str(e["summary"]).startswith("Dự sinh hoạt ") for e in events)

@@ -41,9 +41,7 @@ class Command(BaseCommand):
             if organization is None:
                 raise CommandError(f"Không có tổ chức mã «{org}».")
         # The command runs for the operator of the server: the whole database is in scope.
-        data = build_report(
-            _Everyone(), year=year, org=organization, confirmed_only=confirmed_only
-        )
+        data = build_report(_Everyone(), year=year, org=organization, confirmed_only=confirmed_only)
         if fmt == "json":
             body = json.dumps(data, ensure_ascii=False, indent=2).encode()
         elif fmt == "xlsx":
