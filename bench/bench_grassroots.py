@@ -577,16 +577,20 @@ HAND_SQL = [
          AND (dissolved_on IS NULL OR dissolved_on >= %(start)s)""",
     """SELECT count(DISTINCT cell_path) FROM meetings_attendance
        WHERE status = 'recorded' AND date BETWEEN %(start)s AND %(end)s AND cell_path LIKE %(like)s""",
-    # flagged localities visited
-    """SELECT count(*), count(*) FILTER (WHERE EXISTS (
-           SELECT 1 FROM meetings_attendance a WHERE a.status = 'recorded'
-             AND a.date BETWEEN %(start)s AND %(end)s
-             AND substr(a.cell_path, 1, length(o.path)) = o.path))
-       FROM organizations_organization o
+    # flagged localities, and those visited (a semi-join on the paths cut to commune depth)
+    """SELECT count(*) FROM organizations_organization o
        WHERE o.path LIKE %(like)s AND o.id IN (
            SELECT organization_id FROM organizations_organizationflag
            WHERE kind IN ('kho_khan', 'phuc_tap') AND valid_from <= %(end)s
              AND (valid_to IS NULL OR valid_to >= %(start)s))""",
+    """SELECT count(*) FROM organizations_organization o
+       WHERE o.path LIKE %(like)s AND o.id IN (
+           SELECT organization_id FROM organizations_organizationflag
+           WHERE kind IN ('kho_khan', 'phuc_tap') AND valid_from <= %(end)s
+             AND (valid_to IS NULL OR valid_to >= %(start)s))
+         AND o.path IN (SELECT substr(cell_path, 1, 12) FROM meetings_attendance
+                        WHERE status = 'recorded' AND date BETWEEN %(start)s AND %(end)s
+                          AND cell_path LIKE %(like)s)""",
     # concerns raised, by status, open and overdue
     """SELECT status, count(*), count(*) FILTER (WHERE due_on < current_date)
        FROM concerns_concern WHERE raised_on BETWEEN %(start)s AND %(end)s AND cell_path LIKE %(like)s

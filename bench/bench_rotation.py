@@ -8,11 +8,19 @@ objective against the greedy baseline and the proven bound, the gap and the time
 
     .venv/bin/python bench/bench_rotation.py [--scenario base|tight|replan|infeasible]
         [--leaders 60] [--cells 300] [--months 6] [--seed 1] [--runs 3] [--time-limit 30]
+
+    # the same size through the services on PostgreSQL: plan creation (meetings generated
+    # from schedules), the solve task (rows → problem → solve → assignments with reasons)
+    # and adoption (planned attendances)
+    createdb -h 127.0.0.1 -U postgres capuy_bench_rotation
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/capuy_bench_rotation \
+        .venv/bin/python bench/bench_rotation.py --django
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import statistics
@@ -67,8 +75,9 @@ def pin_ten(problem, plan, seed: int):
         others = [k for k in eligible.get(slot, []) if k != leader]
         if others:
             pins.add((rng.choice(others), slot))
-    replanned = synthetic_problem(seed=seed, leaders=args_cache.leaders, cells=args_cache.cells,
-                                  months=args_cache.months)
+    replanned = synthetic_problem(
+        seed=seed, leaders=args_cache.leaders, cells=args_cache.cells, months=args_cache.months
+    )
     replanned.pins = pins
     replanned.previous = set(plan)
     replanned.__post_init__()
@@ -143,6 +152,102 @@ HEADER = (
 args_cache = None
 
 
+def django_run(args) -> int:
+    """Build a province in the database and time plan → solve → adopt through the services."""
+    os.environ.setdefault("CAPUY_ENV", "development")
+    os.environ["CAPUY_TASK_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "capuy.settings")
+    import django
+
+    django.setup()
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from capuy.committees.choices import CommitteeKind, SeatRole
+    from capuy.committees.models import Committee, Seat, Term
+    from capuy.core.testing import member_in, org_child, org_root
+    from capuy.meetings.models import Attendance, MeetingSchedule
+    from capuy.organizations.choices import FlagKind, OrgKind
+    from capuy.organizations.models import Organization, OrganizationFlag
+    from capuy.rotation import services
+    from capuy.rotation.models import RotationPlan
+
+    assert connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database"
+    call_command("migrate", verbosity=0)
+    rng = random.Random(args.seed)
+    tag = f"B{rng.randint(1000, 9999)}"
+    with transaction.atomic():
+        root = org_root(f"{tag}", f"Đảng bộ tỉnh Thử tải {tag}")
+        districts = 10
+        cells = []
+        for d in range(districts):
+            district = org_child(
+                root, f"{tag}-H{d:02d}", f"Đảng bộ huyện {d}", OrgKind.DANG_BO_HUYEN
+            )
+            OrganizationFlag.objects.create(
+                organization=district, kind=FlagKind.KHO_KHAN, valid_from=date(2025, 1, 1)
+            )
+            for c in range(args.cells // districts):
+                cells.append(
+                    org_child(
+                        district,
+                        f"{tag}-H{d:02d}-C{c:03d}",
+                        f"Chi bộ {d}-{c}",
+                        OrgKind.CHI_BO_CO_SO,
+                    )
+                )
+        schedules = [
+            MeetingSchedule(cell=cell, day_of_month=rng.randint(1, 28), starts_on=date(2025, 1, 1))
+            for cell in cells
+        ]
+        MeetingSchedule.objects.bulk_create(schedules)
+        term = Term.objects.create(organization=root, name="XX", start_on=date(2025, 10, 1))
+        bch = Committee.objects.create(term=term, kind=CommitteeKind.BCH)
+        for i in range(args.leaders):
+            member = member_in(rng.choice(cells), "Nguyễn", "Văn", f"Thử{i:02d}")
+            Seat.objects.create(
+                committee=bch, member=member, role=SeatRole.UY_VIEN_BCH, start_on=date(2025, 10, 1)
+            )
+        user = get_user_model().objects.create_superuser(username=f"bench-{tag}", password="x" * 12)
+    root = Organization.objects.get(pk=root.pk)
+    timings = {}
+    started = time.perf_counter()
+    plan = services.plan_create(
+        acting_user=user,
+        organization=root,
+        name=f"Thử tải {tag}",
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 6, 30),
+        time_limit=int(args.time_limit),
+    )
+    timings["create (leaders, cells, 1,800 meetings from schedules)"] = (
+        time.perf_counter() - started
+    )
+    started = time.perf_counter()
+    plan = services.plan_run(acting_user=user, plan=plan)
+    timings["run (solve task: rows → problem → solve → save with reasons)"] = (
+        time.perf_counter() - started
+    )
+    plan = RotationPlan.objects.get(pk=plan.pk)
+    started = time.perf_counter()
+    services.plan_adopt(acting_user=user, plan=plan)
+    timings["adopt (planned attendances)"] = time.perf_counter() - started
+    planned = Attendance.objects.filter(meeting__cell__path__startswith=root.path).count()
+    print(
+        f"PostgreSQL end to end: {plan.leaders.count()} leaders × {plan.cells.count()} priority "
+        f"cells × 6 months; {plan.summary['slots']} meetings ({plan.summary['holiday_slots']} "
+        f"on holidays); status {plan.solver_status}, objective {plan.objective}, bound "
+        f"{plan.best_bound}, greedy {plan.greedy_objective}, solver wall {plan.wall_time:.2f} s; "
+        f"{plan.assignments.count()} assignments, {planned} planned attendances"
+    )
+    for name, seconds in timings.items():
+        print(f"| {name} | {seconds:.2f} s |")
+    return 0
+
+
 def main(argv=None) -> int:
     global args_cache
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -154,8 +259,11 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--django", action="store_true", help="through the services (PostgreSQL)")
     args = parser.parse_args(argv)
     args_cache = args
+    if args.django:
+        return django_run(args)
     print(
         f"scenario {args.scenario}: {args.leaders} leaders × {args.cells} priority cells × "
         f"{args.months} months, time limit {args.time_limit:g} s, {args.workers} workers; "

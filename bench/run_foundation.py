@@ -150,6 +150,67 @@ class Bench:
         return result
 
 
+# --- proposed query shapes ----------------------------------------------------------------
+
+# Base letters and the Vietnamese letters that unaccent to them (capuy.core.vntext order).
+_VARIANTS = {"a": "aăâ", "d": "dđ", "e": "eê", "o": "oôơ", "u": "uư"}
+
+
+def _next_string(key: str) -> str:
+    """The smallest string greater than every string starting with ``key`` (keys are a-z)."""
+    return key[:-1] + chr(ord(key[-1]) + 1)
+
+
+def given_name_prefix(qs: QuerySet, prefix: str, limit: int = 50) -> QuerySet:
+    """``given_search`` starts with ``prefix``, in roster order, without scanning the matches.
+
+    ``sort_key`` begins with the given name's letters (tones come last), so the members whose
+    unaccented given name starts with ``prefix`` fill one ``sort_key`` range per way of
+    writing ``prefix`` with Vietnamese letters ("hung": hung…, hưng…). Each range is read in
+    index order and stops after ``limit`` rows; the union is merged and cut to ``limit``.
+    """
+    import itertools
+
+    from capuy.core.vntext import sort_key
+
+    spellings = itertools.product(*(_VARIANTS.get(ch, ch) for ch in prefix))
+    parts = []
+    for letters in spellings:
+        word = "".join(letters)
+        low = sort_key(word, "", "")[: 2 * len(word)]
+        parts.append(
+            qs.filter(sort_key__gte=low, sort_key__lt=_next_string(low))
+            .order_by("sort_key", "id")
+            .values("id", "sort_key")[:limit]
+        )
+    ids = [
+        row["id"] for row in parts[0].union(*parts[1:], all=True).order_by("sort_key", "id")[:limit]
+    ]
+    return Member.objects.filter(id__in=ids).select_related("cell").order_by("sort_key", "id")
+
+
+def full_name_prefix(qs: QuerySet, prefix: str, limit: int = 50) -> QuerySet:
+    """``search_text`` starts with ``prefix``, ordered by the unaccented full name.
+
+    Needs the index ``(search_text COLLATE "C", id)`` (bench/proposed_indexes.sql): LIKE on a
+    C-collated expression is an index range and the index already has the order.
+    """
+    from django.db.models.functions import Collate
+
+    return (
+        qs.alias(name_c=Collate("search_text", "C"))
+        .filter(name_c__startswith=prefix)
+        .select_related("cell")
+        .order_by("name_c", "id")[:limit]
+    )
+
+
+def has_index(name: str) -> bool:
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name])
+        return cur.fetchone() is not None
+
+
 # --- fixtures -----------------------------------------------------------------------------
 
 
@@ -212,7 +273,9 @@ def environment() -> dict:
                 " (SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass)",
                 [table, table, table],
             )
-            sizes[table] = dict(zip(("table", "indexes", "rows_estimate"), cur.fetchone(), strict=True))
+            sizes[table] = dict(
+                zip(("table", "indexes", "rows_estimate"), cur.fetchone(), strict=True)
+            )
     cpu = ""
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
@@ -334,26 +397,58 @@ def run_cases(bench: Bench, users: dict, places: dict) -> None:
             'search_text startswith "nguyen van h"',
             scope,
             LIMIT_SEARCH,
-            lambda s=scope: scoped(s)
-            .filter(search_text__startswith="nguyen van h")
-            .order_by("sort_key", "id")[:50],
+            lambda s=scope: (
+                scoped(s)
+                .filter(search_text__startswith="nguyen van h")
+                .order_by("sort_key", "id")[:50]
+            ),
         )
         bench.query(
             'given_search startswith "hung"',
             scope,
             LIMIT_SEARCH,
-            lambda s=scope: scoped(s)
-            .filter(given_search__startswith="hung")
-            .order_by("sort_key", "id")[:50],
+            lambda s=scope: (
+                scoped(s).filter(given_search__startswith="hung").order_by("sort_key", "id")[:50]
+            ),
         )
         bench.query(
             'search_text contains " hung" (word prefix)',
             scope,
             LIMIT_SEARCH,
-            lambda s=scope: scoped(s)
-            .filter(search_text__contains=" hung")
-            .order_by("sort_key", "id")[:50],
+            lambda s=scope: (
+                scoped(s).filter(search_text__contains=" hung").order_by("sort_key", "id")[:50]
+            ),
         )
+
+    # Proposed rewrites (bench/RESULTS.md): same matches, plans that read ~50 index entries.
+    for scope in ("national", "province"):
+        bench.query(
+            'PROPOSED given name "hung": sort_key ranges, UNION ALL',
+            scope,
+            LIMIT_SEARCH,
+            lambda s=scope: given_name_prefix(scoped(s), "hung"),
+        )
+        if has_index("member_search_c"):
+            bench.query(
+                'PROPOSED full name "nguyen van h": ordered by name (member_search_c)',
+                scope,
+                LIMIT_SEARCH,
+                lambda s=scope: full_name_prefix(scoped(s), "nguyen van h"),
+            )
+            bench.query(
+                'PROPOSED full name "nguyen": ordered by name (member_search_c)',
+                scope,
+                LIMIT_SEARCH,
+                lambda s=scope: full_name_prefix(scoped(s), "nguyen"),
+            )
+    bench.query(
+        'search_text contains " hung" within one commune',
+        "commune",
+        LIMIT_SEARCH,
+        lambda: (
+            scoped("commune").filter(search_text__contains=" hung").order_by("sort_key", "id")[:50]
+        ),
+    )
 
     # (d) a 50-row member list in each scope.
     scopes = {"national": "", "province": province.path, "commune": commune.path}
@@ -362,10 +457,12 @@ def run_cases(bench: Bench, users: dict, places: dict) -> None:
             "member list, 50 rows, select_related(cell)",
             scope,
             LIMIT_LIST,
-            lambda s=scope, p=prefix: scoped(s)
-            .filter(org_path__startswith=p)
-            .select_related("cell")
-            .order_by("sort_key", "id")[:50],
+            lambda s=scope, p=prefix: (
+                scoped(s)
+                .filter(org_path__startswith=p)
+                .select_related("cell")
+                .order_by("sort_key", "id")[:50]
+            ),
         )
     members = url("members:list")
     if members:
@@ -510,16 +607,21 @@ def markdown(report: dict, results: list[Result]) -> str:
         lines += [f"    {line}" for line in synth.get("log", [])]
         lines.append("")
     lines.append("## EXPLAIN ANALYZE (ORM queries, slowest first)")
-    for r in sorted(
-        (r for r in results if r.explain), key=lambda r: r.median, reverse=True
-    ):
+    for r in sorted((r for r in results if r.explain), key=lambda r: r.median, reverse=True):
         lines += ["", f"### {r.name} — {r.scope} (median {r.median:.1f} ms)", "", "```"]
         lines += [r.sql, "", r.explain, "```"]
     lines.append("")
     lines.append("## SQL of the pages")
     for r in results:
         if r.kind == "page" and r.sql:
-            lines += ["", f"### {r.name} — {r.scope} ({r.queries} queries)", "", "```", r.sql, "```"]
+            lines += [
+                "",
+                f"### {r.name} — {r.scope} ({r.queries} queries)",
+                "",
+                "```",
+                r.sql,
+                "```",
+            ]
     return "\n".join(lines) + "\n"
 
 

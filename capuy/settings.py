@@ -238,6 +238,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a field called "kind"; name each enum after its domain type.
+    "ENUM_NAME_OVERRIDES": {
+        "OrgKindEnum": "capuy.organizations.choices.OrgKind",
+        "MeetingKindEnum": "capuy.meetings.choices.MeetingKind",
+        "ContributorKindEnum": "capuy.campaigns.choices.ContributorKind",
+        "ConferenceKindEnum": "capuy.conferences.choices.ConferenceKind",
+        "AgencyKindEnum": "capuy.conferences.choices.AgencyKind",
+        "CommitteeKindEnum": "capuy.committees.choices.CommitteeKind",
+        "FlagKindEnum": "capuy.organizations.choices.FlagKind",
+        "SubjectKindEnum": "capuy.reviews.choices.SubjectKind",
+    },
 }
 
 # --- long jobs ----------------------------------------------------------------------------

@@ -42,8 +42,8 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Count, Max, Model, QuerySet
+from django.db import connection, transaction
+from django.db.models import Model, QuerySet
 from django.shortcuts import resolve_url
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -1294,22 +1294,34 @@ SNAPSHOT_APPS = {
 VOLATILE = {("accounts.User", "last_login"), ("accounts.ApiToken", "last_used_at")}
 
 
-def snapshot() -> dict[str, object]:
-    """Every row of every capuy table, column by column; for the history tables, which only
-    ever grow, their size and last id."""
-    state: dict[str, object] = {}
+@functools.cache
+def _snapshot_queries() -> list[tuple[str, str]]:
+    """(model label, SQL) for every capuy table: all its rows, column by column; for the
+    history tables, which only ever grow, their size and last id."""
+    quote = connection.ops.quote_name
+    queries = []
     for model in apps.get_models():
         meta = model._meta
         if meta.app_label not in SNAPSHOT_APPS:
             continue
-        rows = model._base_manager.order_by()
+        table, pk = quote(meta.db_table), quote(meta.pk.column)
         if hasattr(model, "instance_type"):  # django-simple-history's Historical* models
-            state[meta.label] = rows.aggregate(n=Count("pk"), last=Max("pk"))
+            queries.append((meta.label, f"SELECT COUNT(*), MAX({pk}) FROM {table}"))
             continue
-        columns = [
-            f.attname for f in meta.concrete_fields if (meta.label, f.attname) not in VOLATILE
-        ]
-        state[meta.label] = list(rows.order_by("pk").values_list(*columns))
+        columns = ", ".join(
+            quote(f.column) for f in meta.concrete_fields if (meta.label, f.attname) not in VOLATILE
+        )
+        queries.append((meta.label, f"SELECT {columns} FROM {table} ORDER BY {pk}"))
+    return queries
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every capuy table (the history tables by size), straight from SQL."""
+    state = {}
+    with connection.cursor() as cursor:
+        for label, sql in _snapshot_queries():
+            cursor.execute(sql)
+            state[label] = cursor.fetchall()
     return state
 
 
@@ -1720,6 +1732,32 @@ def test_every_route_is_registered():
         "model the URL names and whether it lists, writes or exports."
     )
     assert not stale, f"ROUTES names routes that no longer exist: {stale}"
+
+
+def test_snapshot_sees_inserts_updates_and_deletes(db):
+    # given
+    org = org_root("S01", "Đảng bộ tỉnh Tự Kiểm")
+    before = snapshot()
+    # when: an UPDATE that bypasses save() and so writes no history row
+    Organization.objects.filter(pk=org.pk).update(member_count=7)
+    # then
+    assert changed_tables(before, snapshot()) == ["organizations.Organization"]
+    before = snapshot()
+    OrganizationFlag.objects.create(
+        organization=org, kind=FlagKind.KHO_KHAN, valid_from=date.today()
+    )
+    assert changed_tables(before, snapshot()) == [
+        "organizations.HistoricalOrganizationFlag",
+        "organizations.OrganizationFlag",
+    ]
+
+
+def test_labels_are_found_only_as_whole_words():
+    labels = ["H01", "Chi bộ thôn Đông"]
+    assert leaked("<td>H01</td>", labels) == ["H01"]
+    assert leaked("<td>H01-X01</td> <td>XH01</td>", labels) == []
+    assert leaked("Chi bộ thôn Đông&nbsp;Bắc", labels) == ["Chi bộ thôn Đông"]
+    assert leaked("Chi bộ thôn Đồng", labels) == []
 
 
 def test_the_allow_list_names_real_routes():

@@ -300,6 +300,44 @@ class Contribution(ContributorFields):
         return self.status == ContributionStatus.VALID
 
 
+class ContributionTotal(models.Model):
+    """What the valid contributions of a campaign add up to at one node of the tree (the
+    contributors' own ``org_path``), so a roll-up groups one row per node instead of every
+    receipt. Kept by the contribution services inside the receipt's transaction (under the
+    campaign's row lock), like ``Organization.member_count``; ``rebuild_contribution_totals``
+    recomputes it from the receipts, and the tests and the benchmark check that both agree."""
+
+    SCOPE_PATH = "org_path"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="totals")
+    org_path = models.CharField(max_length=255)
+    received = models.BigIntegerField(default=0)
+    contributions = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tổng đóng góp tại một tổ chức")
+        verbose_name_plural = _("tổng đóng góp theo tổ chức")
+        indexes = [
+            models.Index(
+                fields=["campaign", "org_path"],
+                name="contribution_total_path",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "org_path"],
+                name="contribution_total_once",
+                violation_error_message=_("Tổ chức này đã có dòng tổng."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_path}: {self.received}"
+
+
 class ContributionShare(models.Model):
     """A member covered by a unit's on-behalf contribution (nộp thay qua đơn vị).
 

@@ -10,7 +10,10 @@ Totals are computed from rows every time (nothing typed, nothing cached):
 
 A node's roll-up groups rows by the path prefix one level below the node (``SUBSTR(org_path,
 1, len(node.path) + 4)``) in one SQL statement; rows recorded at the node itself come back
-under the node's own path ("trực tiếp").
+under the node's own path ("trực tiếp"). Receipts are grouped through ``ContributionTotal``
+(their sums per contributor's node, kept in each receipt's transaction), so the statement reads
+one row per node that received money rather than every receipt: a national campaign with a
+million receipts rolls up from ~50.000 rows.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -28,7 +31,14 @@ from capuy.core.vntext import search_key
 from capuy.organizations.models import Organization
 
 from .choices import ContributionStatus, ContributorKind, PledgeStatus
-from .models import PATH_STEP, Campaign, Contribution, ContributionShare, Pledge
+from .models import (
+    PATH_STEP,
+    Campaign,
+    Contribution,
+    ContributionShare,
+    ContributionTotal,
+    Pledge,
+)
 
 
 @dataclass
@@ -122,10 +132,11 @@ def node_for(user, campaign: Campaign, node_pk) -> Organization:
 _ROLLUP_SQL = """
 SELECT k, SUM(received), SUM(n_contributions), SUM(pledged), SUM(outstanding), SUM(n_pledges)
 FROM (
-    SELECT SUBSTR(org_path, 1, %(len)s) AS k, SUM(amount) AS received,
-           COUNT(*) AS n_contributions, 0 AS pledged, 0 AS outstanding, 0 AS n_pledges
-    FROM {contribution}
-    WHERE campaign_id = %(campaign)s AND status = 'valid' AND org_path LIKE %(prefix)s
+    SELECT SUBSTR(org_path, 1, %(len)s) AS k, SUM(received) AS received,
+           SUM(contributions) AS n_contributions, 0 AS pledged, 0 AS outstanding,
+           0 AS n_pledges
+    FROM {totals}
+    WHERE campaign_id = %(campaign)s AND org_path LIKE %(prefix)s
     GROUP BY SUBSTR(org_path, 1, %(len)s)
     UNION ALL
     SELECT SUBSTR(org_path, 1, %(len)s), 0, 0, SUM(amount),
@@ -142,12 +153,16 @@ def _grouped_totals(campaign_id: int, prefix: str, length: int) -> dict[str, Tot
     """One statement: totals per path prefix of ``length`` characters under ``prefix``."""
     assert ContributionStatus.VALID == "valid" and PledgeStatus.ACTIVE == "active"
     sql = _ROLLUP_SQL.format(
-        contribution=connection.ops.quote_name(Contribution._meta.db_table),
+        totals=connection.ops.quote_name(ContributionTotal._meta.db_table),
         pledge=connection.ops.quote_name(Pledge._meta.db_table),
     )
     # Paths are treebeard's [0-9A-Z] steps: no LIKE wildcard to escape.
     params = {"campaign": campaign_id, "prefix": f"{prefix}%", "len": length}
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The planner cannot know that a prefix of the path has far fewer values than the
+            # path: let it aggregate the (at most ~50.000) node sums in memory, not on disk.
+            cursor.execute("SET LOCAL work_mem = '32MB'")
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return {

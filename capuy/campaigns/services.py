@@ -28,6 +28,7 @@ from capuy.organizations.models import Organization
 
 from .choices import CampaignEventKind, ContributionStatus, ContributorKind, PledgeStatus
 from .models import Campaign, CampaignEvent, Contribution, ContributionShare, Pledge
+from .totals import add_to_totals
 
 # 1 triệu tỷ đồng: far above any real gift, far below the column's limit.
 MAX_AMOUNT = 10**15
@@ -487,6 +488,7 @@ def contribution_record(
     )
     if pledge is not None:
         Pledge.objects.filter(pk=pledge.pk).update(received=F("received") + amount)
+    add_to_totals(campaign.pk, who.org_path, amount, 1)
     _event(
         campaign,
         CampaignEventKind.RECEIVED,
@@ -520,6 +522,7 @@ def contribution_void(*, acting_user, contribution: Contribution, reason: str) -
     locked.voided_by = acting_user if getattr(acting_user, "pk", None) else None
     locked.full_clean()
     locked.save()
+    add_to_totals(locked.campaign_id, locked.org_path, -locked.amount, -1)
     _event(
         locked.campaign,
         CampaignEventKind.VOIDED,

@@ -7,6 +7,7 @@ from datetime import date
 
 from .choices import ContributionStatus, ContributorKind, PledgeStatus
 from .models import Campaign, CampaignEvent, Contribution, ContributionShare, Pledge
+from .totals import rebuild_contribution_totals
 
 DAY = date(2021, 3, 5)
 
@@ -81,6 +82,7 @@ def sweep_rows(place) -> None:
         org_path=org.path,
         note=f"Sự kiện {label}",
     )
+    rebuild_contribution_totals(campaign.pk)
 
 
 def covering_organizations(user, obj) -> set[str]:

@@ -10,7 +10,7 @@ _SECTIONS = [
     ("committees", _("Cấp ủy"), "committees:list", "bi-person-badge"),
     ("grassroots", _("Công tác cơ sở"), None, "bi-signpost-2"),
     ("reviews", _("Đánh giá, xếp loại"), None, "bi-clipboard-check"),
-    ("conferences", _("Hội nghị"), None, "bi-easel"),
+    ("conferences", _("Hội nghị"), "conferences:list", "bi-easel"),
     ("campaigns", _("Vận động ủng hộ"), None, "bi-heart"),
     ("reports", _("Báo cáo"), None, "bi-file-earmark-text"),
 ]

@@ -4,7 +4,7 @@ members, committee seats, flags and one demo user per role.
 Everything is drawn from ``random.Random`` seeded with ``seed``, so the same arguments give the
 same rows. Rows are inserted in bulk (the audit trail does not record bulk inserts; demo data
 needs no history), paths are computed in memory (:mod:`capuy.demo.tree`), and the stored subtree
-member counts are recomputed at the end with ``recount_members()``.
+member counts are computed before the insert; ``recount_members()`` confirms them at the end.
 """
 
 from __future__ import annotations
@@ -12,27 +12,21 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from capuy.accounts.choices import Role
-from capuy.accounts.models import RoleGrant
-from capuy.committees.choices import CommitteeKind, SeatRole
-from capuy.committees.models import Committee, Seat, Term
 from capuy.members.models import Member, MemberTransfer
 from capuy.organizations.choices import FlagKind, OrgKind, UnitType
 from capuy.organizations.models import Organization, OrganizationFlag
 from capuy.organizations.services import recount_members
 
 from . import bacninh as bn
-from .otp import DEMO_TOTP_KEYS
 from .people import PersonGenerator
 from .purge import purge
+from .seats import create_committees
 from .tree import Node, next_root_position, save_nodes
+from .users import DEMO_EMAIL_DOMAIN, DEMO_USERNAMES, DemoLogin, create_users
 
 DEFAULT_MEMBERS = 57_000
 # Below this the smallest district-level unit cannot fill its ~35 committee seats.
@@ -41,21 +35,11 @@ DEFAULT_SEED = 2019
 # Members as they stood on the eve of the reorganization (dự bị = admitted in the year before).
 AS_OF = date(2025, 6, 30)
 TRANSFER_NOTE = "Sắp xếp tổ chức đảng theo mô hình chính quyền địa phương hai cấp (dữ liệu mẫu)"
-DEMO_EMAIL_DOMAIN = "@demo.capuy.invalid"
 BATCH = 2000
 
 RESIDENTIAL_WEIGHT = 32
 UNIT_CELL_WEIGHT = 18  # a chi bộ cơ sở of an agency, school or company
 SUB_CELL_WEIGHT = 20  # a chi bộ trực thuộc of an agency's đảng bộ cơ sở
-
-# Provincial committees: (khóa, start, end, BCH size, BTV size).
-PROVINCE_TERMS = (
-    ("XIX", date(2015, 10, 15), date(2020, 10, 15), 50, 15),
-    ("XX", date(2020, 10, 15), bn.DISSOLVED_ON, 48, 15),
-    ("I", date(2025, 9, 30), None, 71, 18),
-)
-# How many holders of the previous provincial BCH are re-elected (at most).
-CARRIED_OVER = {"XX": 26, "I": 30}
 
 
 @dataclass(slots=True)
@@ -77,14 +61,6 @@ class Candidate:
     admitted: date
     official: date | None
     residential_cell: Node | None  # the 2025 cell, when the 2019 cell was residential
-
-
-@dataclass
-class DemoLogin:
-    username: str
-    role: str
-    place: str
-    two_factor: bool
 
 
 @dataclass
@@ -426,150 +402,7 @@ def create_members(
     return candidates, len(candidates)
 
 
-# --- committees ---------------------------------------------------------------------------
-
-
-def _age(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def _eligible(c: Candidate, on: date, level: int) -> bool:
-    """Stricter levels first: a leader is official, 35–60 and a member for five years."""
-    if level == 0:
-        return (
-            c.official is not None
-            and c.official <= on
-            and 35 <= _age(c.born, on) <= 60
-            and c.admitted.year <= on.year - 5
-        )
-    if level == 1:
-        return c.official is not None and c.official <= on and 28 <= _age(c.born, on) <= 64
-    if level == 2:
-        return c.official is not None and c.official <= on
-    return c.admitted <= on
-
-
-def pick_holders(
-    rng: random.Random, pools: list[list[Candidate]], on: date, count: int, taken: set[int]
-) -> list[Candidate]:
-    """``count`` distinct candidates not in ``taken``, from the first pool that has them."""
-    chosen: list[Candidate] = []
-    skip = set(taken)
-    for level in range(4):
-        for pool in pools:
-            if len(chosen) == count:
-                return chosen
-            fresh = [c for c in pool if c.pk not in skip and _eligible(c, on, level)]
-            rng.shuffle(fresh)
-            fresh = fresh[: count - len(chosen)]
-            chosen.extend(fresh)
-            skip.update(c.pk for c in fresh)
-    if len(chosen) < count:
-        raise ValueError("not enough members to fill the committee")
-    return chosen
-
-
-def _roles(bch: int, btv: int, deputies: int) -> list[str]:
-    return (
-        [SeatRole.BI_THU, SeatRole.PHO_BI_THU_THUONG_TRUC]
-        + [SeatRole.PHO_BI_THU] * (deputies - 1)
-        + [SeatRole.UY_VIEN_BTV] * (btv - 1 - deputies)
-        + [SeatRole.UY_VIEN_BCH] * (bch - btv)
-    )
-
-
-def create_committee(
-    org_pk: int,
-    name: str,
-    start: date,
-    end: date | None,
-    holders: list[Candidate],
-    btv: int,
-    deputies: int,
-) -> tuple[Term, list[Seat]]:
-    """A term with its BCH (every holder) and BTV (the first ``btv``), one seat per place.
-
-    A standing-committee member has two seats, one on each committee, with the same role.
-    """
-    term = Term.objects.bulk_create(
-        [Term(organization_id=org_pk, name=name, start_on=start, end_on=end)]
-    )[0]
-    bch_committee, btv_committee = Committee.objects.bulk_create(
-        [Committee(term=term, kind=CommitteeKind.BCH), Committee(term=term, kind=CommitteeKind.BTV)]
-    )
-    roles = _roles(len(holders), btv, deputies)
-    seats = [
-        Seat(committee=bch_committee, member_id=h.pk, role=role, start_on=start, end_on=end)
-        for h, role in zip(holders, roles, strict=True)
-    ] + [
-        Seat(committee=btv_committee, member_id=h.pk, role=role, start_on=start, end_on=end)
-        for h, role in zip(holders[:btv], roles[:btv], strict=True)
-    ]
-    Seat.objects.bulk_create(seats, batch_size=BATCH)
-    return term, seats
-
-
-def create_committees(
-    tree: DemoTree, candidates: list[Candidate], rng: random.Random
-) -> tuple[int, dict[str, list[Candidate]]]:
-    """District-level BCH/BTV 2015–2020, then the provincial XIX, XX and I."""
-    by_owner: list[list[Candidate]] = [[] for _ in tree.owners]
-    for c in candidates:
-        by_owner[c.owner].append(c)
-    seats = 0
-    secretaries: list[Candidate] = []
-    for index, owner in enumerate(tree.owners):
-        start = date(2015, 6, 10) + timedelta(days=4 * index)
-        end = start.replace(year=2020)
-        bch, btv = 33 + rng.randint(0, 4), 9 + rng.randint(0, 4)
-        pool = by_owner[index]
-        agency = [c for c in pool if c.agency]
-        top = pick_holders(rng, [agency, pool], start, btv, set())
-        rest = pick_holders(rng, [pool], start, bch - btv, {c.pk for c in top})
-        _, created = create_committee(
-            owner.pk, tree.owner_terms[index], start, end, top + rest, btv, 2
-        )
-        seats += len(created)
-        secretaries.append(top[0])
-
-    provincial_pool = [c for c in candidates if c.agency and c.owner >= len(bn.DISTRICTS)]
-    everyone_agency = [c for c in candidates if c.agency]
-    holders_by_term: dict[str, list[Candidate]] = {}
-    previous: list[Candidate] = []
-    for name, start, end, bch, btv in PROVINCE_TERMS:
-        if name == "XIX":
-            taken = {c.pk for c in secretaries}
-            top = pick_holders(rng, [provincial_pool], start, 4, taken)
-            taken |= {c.pk for c in top}
-            # Secretaries of the city, the town, the military and the police sit on the BTV.
-            in_btv = [secretaries[i] for i in (0, 1, len(tree.owners) - 2, len(tree.owners) - 1)]
-            others = [s for s in secretaries if s not in in_btv]
-            btv_rest = pick_holders(rng, [provincial_pool], start, btv - 4 - len(in_btv), taken)
-            taken |= {c.pk for c in btv_rest}
-            bch_rest = pick_holders(
-                rng, [provincial_pool, everyone_agency], start, bch - btv - len(others), taken
-            )
-            holders = top + in_btv + btv_rest + others + bch_rest
-        else:
-            carried = [c for c in previous if _eligible(c, start, 0)]
-            rng.shuffle(carried)
-            carried = carried[: CARRIED_OVER[name]]
-            fresh = pick_holders(
-                rng,
-                [provincial_pool, everyone_agency, candidates],
-                start,
-                bch - len(carried),
-                {c.pk for c in carried},
-            )
-            holders = carried + fresh
-        _, created = create_committee(tree.root.pk, name, start, end, holders, btv, 3)
-        seats += len(created)
-        holders_by_term[name] = holders
-        previous = holders
-    return seats, holders_by_term
-
-
-# --- flags and users ----------------------------------------------------------------------
+# --- flags ----------------------------------------------------------------------
 
 
 def create_flags(tree: DemoTree, rng: random.Random) -> int:
@@ -595,70 +428,11 @@ def create_flags(tree: DemoTree, rng: random.Random) -> int:
     return len(flags)
 
 
-DEMO_USERS = (
-    # username, role, where the role is granted, is_staff
-    ("admin", Role.ADMIN, "root", True),
-    ("vanphong", Role.OFFICE, "root", False),
-    ("huyen", Role.COMMITTEE_STAFF, "city", False),
-    ("bithu", Role.CELL_SECRETARY, "cell", False),
-    ("tinhuyvien", Role.COMMITTEE_MEMBER, "root", False),
-    ("kiemtra", Role.INSPECTOR, "root", False),
-)
-DEMO_USERNAMES = tuple(username for username, *_ in DEMO_USERS)
-
-
-def create_users(
-    tree: DemoTree, candidates: list[Candidate], holders: dict[str, list[Candidate]]
-) -> list[DemoLogin]:
-    User = get_user_model()
-    # A residential cell of the city (as re-created in 2025) and one of its members.
-    today_like = date(2025, 10, 1)
-    city = [c for c in candidates if c.owner == 0 and c.residential_cell is not None]
-    secretary = next(c for c in city if _eligible(c, today_like, 1))
-    cell = secretary.residential_cell
-    in_all = {c.pk for c in holders["XIX"]} & {c.pk for c in holders["XX"]}
-    committee_member = next(
-        (c for c in holders["I"][18:] if c.pk in in_all),
-        next((c for c in holders["I"] if c.pk in in_all), holders["XIX"][-1]),
-    )
-    places = {"root": tree.root, "city": tree.owners[0], "cell": cell}
-    members = {"bithu": secretary.pk, "tinhuyvien": committee_member.pk}
-    password = make_password(settings.CAPUY_DEMO_PASSWORD)  # hashed once: it is slow on purpose
-    logins = []
-    for username, role, where, staff in DEMO_USERS:
-        user = User.objects.create(
-            username=username,
-            email=f"{username}{DEMO_EMAIL_DOMAIN}",
-            first_name=f"{Role(role).label} (demo)",
-            password=password,
-            is_staff=staff,
-            member_id=members.get(username),
-        )
-        RoleGrant.objects.create(user=user, role=role, organization_id=places[where].pk)
-        key = DEMO_TOTP_KEYS.get(username)
-        if key:
-            TOTPDevice.objects.create(
-                user=user, name="Ứng dụng xác thực (demo)", key=key, confirmed=True
-            )
-        logins.append(DemoLogin(username, Role(role).label, places[where].name, bool(key)))
-    return logins
-
-
 # --- entry points -------------------------------------------------------------------------
 
 
 def find_demo_root() -> Organization | None:
     return Organization.objects.filter(depth=1, code=bn.PROVINCE_CODE).first()
-
-
-def conflicting_usernames() -> list[str]:
-    """Demo usernames already taken by accounts that are not demo accounts."""
-    return sorted(
-        get_user_model()
-        .objects.filter(username__in=DEMO_USERNAMES)
-        .exclude(email__endswith=DEMO_EMAIL_DOMAIN)
-        .values_list("username", flat=True)
-    )
 
 
 def remove_demo() -> None:

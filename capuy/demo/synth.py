@@ -13,6 +13,7 @@ On PostgreSQL rows go in with ``COPY … FROM STDIN`` (psycopg 3); elsewhere wit
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import time
@@ -714,6 +715,23 @@ def generate(
         say(f"Kiểm tra khóa ngoại, tạo chỉ mục: {time.monotonic() - started:.1f} s.")
         say(", ".join(f"{name} {seconds:.1f} s" for name, seconds in writer.timings))
     return provinces
+
+
+def backend_cpu_seconds(using: str = "default") -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend, when it runs on this
+    machine and /proc is readable (parallel index-build workers are not included)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def analyze(using: str = "default", vacuum: bool = True) -> None:

@@ -65,14 +65,15 @@ class Chart:
 
 
 def _nice_max(value: int) -> int:
-    if value <= 5:
-        return 5
-    magnitude = 10 ** (len(str(value)) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        top = int(step * magnitude)
-        if top >= value:
-            return top
-    return value
+    """The top of a four-step axis: 4 × a 1-2-5 step, so every tick is a whole number."""
+    quarter = max(value, 1) / 4
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if step >= quarter:
+                return 4 * step
+        magnitude *= 10
 
 
 def vertical(chart: Chart, *, left: int = 40, bottom: int = 28, top: int = 12) -> Chart:

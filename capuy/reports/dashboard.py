@@ -112,6 +112,7 @@ def dashboard(user, form) -> dict:
         unit_chart = horizontal(
             Chart(
                 title=_("Lượt dự sinh hoạt theo đơn vị"),
+                width=900,
                 testid="chart-units",
                 legend=[(item["label"], item["color"]) for item in levels],
                 bars=[
@@ -140,6 +141,7 @@ def dashboard(user, form) -> dict:
     status_chart = horizontal(
         Chart(
             title=_("Kiến nghị theo tình trạng"),
+            width=460,
             testid="chart-concerns",
             bars=[
                 Bar(
@@ -157,7 +159,7 @@ def dashboard(user, form) -> dict:
                 for row in concerns["by_status"]
             ],
         ),
-        label_width=190,
+        label_width=170,
     )
     return {
         "period": period,

@@ -148,32 +148,44 @@ def flagged_localities(user, period: Period, *, org=None) -> QuerySet:
     return _under(qs, "path", org)
 
 
-def visited_q(user, period: Period, localities: QuerySet, *, confirmed_only=False) -> Q:
-    """Matches localities with a counted attendance in a cell under them: per depth, a
-    semi-join on the attendance paths cut to that depth (no LIKE per locality)."""
+def visited_filters(period: Period, localities: QuerySet, *, confirmed_only=False) -> list[Q]:
+    """One filter per depth of the localities, matching those with a counted attendance in a
+    cell under them: ``path IN (attendance paths cut to that depth)``. Used in a WHERE clause
+    the database runs it as a hash semi-join (not one LIKE per locality)."""
     counted = Attendance.objects.counted(confirmed_only=confirmed_only).filter(
         date__gte=period.start, date__lte=period.end
     )
-    parts = []
+    filters = []
     for depth in sorted(set(localities.order_by().values_list("depth", flat=True))):
         length = depth * Organization.steplen
         prefixes = counted.annotate(prefix=Substr("cell_path", 1, length)).values("prefix")
-        parts.append(Q(depth=depth, path__in=prefixes))
-    if not parts:
-        return Q(pk__isnull=True)  # nothing flagged: no row matches
-    condition = parts[0]
-    for part in parts[1:]:
-        condition |= part
-    return condition
+        filters.append(Q(depth=depth, path__in=prefixes))
+    return filters
+
+
+def visited_localities(period: Period, localities: QuerySet, *, confirmed_only=False) -> QuerySet:
+    """The localities (of ``localities``) with a counted attendance in the period."""
+    filters = visited_filters(period, localities, confirmed_only=confirmed_only)
+    if not filters:
+        return localities.none()
+    if len(filters) == 1:
+        return localities.filter(filters[0])
+    union = localities.filter(filters[0]).order_by().values("pk")
+    for extra in filters[1:]:
+        union = union.union(localities.filter(extra).order_by().values("pk"))
+    return localities.filter(pk__in=union)
 
 
 def flagged_coverage(user, period: Period, *, org=None, confirmed_only: bool = False) -> dict:
     """``{"localities", "visited", "share"}``: flagged localities with at least one attendance."""
     localities = flagged_localities(user, period, org=org)
-    condition = visited_q(user, period, localities, confirmed_only=confirmed_only)
-    counts = localities.aggregate(localities=Count("pk"), visited=Count("pk", filter=condition))
-    counts["share"] = counts["visited"] / counts["localities"] if counts["localities"] else None
-    return counts
+    total = localities.count()
+    visited = (
+        visited_localities(period, localities, confirmed_only=confirmed_only).count()
+        if total
+        else 0
+    )
+    return {"localities": total, "visited": visited, "share": visited / total if total else None}
 
 
 def concerns_in(user, period: Period, *, org=None) -> QuerySet:

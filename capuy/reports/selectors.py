@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 
 from capuy.concerns.choices import OPEN_STATUSES
@@ -107,15 +107,14 @@ def attendance_rows(
 
 
 def flagged_rows(user, period: Period, *, org=None, confirmed_only: bool = False) -> list:
+    """Flagged localities of the period, each with ``visited`` and its flags in the period."""
     localities = figures.flagged_localities(user, period, org=org)
-    condition = figures.visited_q(user, period, localities, confirmed_only=confirmed_only)
-    rows = list(
-        localities.annotate(
-            visited=Case(
-                When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
-            )
-        ).order_by("path")
+    visited = set(
+        figures.visited_localities(period, localities, confirmed_only=confirmed_only).values_list(
+            "pk", flat=True
+        )
     )
+    rows = list(localities.order_by("path"))
     kinds: dict[int, list] = defaultdict(list)
     flags = (
         OrganizationFlag.objects.filter(organization__in=[o.pk for o in rows])
@@ -124,8 +123,9 @@ def flagged_rows(user, period: Period, *, org=None, confirmed_only: bool = False
     )
     for flag in flags.order_by("kind"):
         kinds[flag.organization_id].append(flag)
-    for org_row in rows:
-        org_row.period_flags = kinds[org_row.pk]
+    for row in rows:
+        row.visited = row.pk in visited
+        row.period_flags = kinds[row.pk]
     return rows
 
 

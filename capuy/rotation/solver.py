@@ -74,6 +74,7 @@ class Rules:
     min_per_leader: int = 1  # regulatory minimum in the period
     max_leaders_per_meeting: int = 1
     balance_weight: int = 10  # one unit of load deviation against one unit of cell weight
+    one_per_day: bool = True
 
 
 @dataclass
@@ -284,7 +285,8 @@ def violations(problem: Problem, assignments: Iterable[Pair]) -> list[str]:
         per_month[leader_key, month_index(slot.day)] += 1
         per_slot[slot_key] += 1
         visits[leader_key, slot.cell].append(month_index(slot.day))
-    found += [f"per_day: {k}" for k, n in per_day.items() if n > 1]
+    if rules.one_per_day:
+        found += [f"per_day: {k}" for k, n in per_day.items() if n > 1]
     found += [f"per_month: {k}" for k, n in per_month.items() if n > rules.max_per_month]
     found += [f"capacity: {k}" for k, n in per_slot.items() if n > rules.max_leaders_per_meeting]
     for key, months in visits.items():
@@ -316,7 +318,7 @@ class _State:
 
     def fits(self, leader_key: int, slot: Slot) -> bool:
         mi = month_index(slot.day)
-        if (leader_key, slot.day) in self.day:
+        if self.rules.one_per_day and (leader_key, slot.day) in self.day:
             return False
         if self.month[leader_key, mi] >= self.rules.max_per_month:
             return False
@@ -410,7 +412,7 @@ def _max_visits(problem: Problem, slots: list[Slot]) -> int:
     """Most visits one leader can make to one cell: distinct days, M months apart."""
     gap = problem.rules.min_months_between
     if gap <= 0:
-        return len({s.day for s in slots})
+        return len({s.day for s in slots}) if problem.rules.one_per_day else len(slots)
     count, last = 0, None
     for mi in sorted({month_index(s.day) for s in slots}):
         if last is None or mi - last >= gap:
@@ -440,12 +442,14 @@ def relaxation(problem: Problem) -> Relaxation:
     weights = weights_for(problem)
     pairs = problem.pairs()
     slots_of: dict[tuple[int, int], list[Slot]] = defaultdict(list)
-    days: dict[tuple[int, int], set[date]] = defaultdict(set)
+    days: dict[tuple[int, int], set] = defaultdict(set)
     usable: dict[int, set[int]] = defaultdict(set)
     for leader_key, slot_key in pairs:
         slot = problem.slot_by[slot_key]
         slots_of[leader_key, slot.cell].append(slot)
-        days[leader_key, month_index(slot.day)].add(slot.day)
+        days[leader_key, month_index(slot.day)].add(
+            slot.day if rules.one_per_day else slot_key
+        )
         usable[slot.cell].add(slot_key)
     pinned: dict[tuple[int, int], int] = defaultdict(int)
     pinned_kept: dict[tuple[int, int], int] = defaultdict(int)
@@ -457,6 +461,20 @@ def relaxation(problem: Problem) -> Relaxation:
     prev: dict[tuple[int, int], int] = defaultdict(int)
     for leader_key, slot_key in problem.previous:
         prev[leader_key, problem.slot_by[slot_key].cell] += 1
+    # A previous assignment that a pin pushes out of a full meeting must go: it cannot be
+    # "kept" by visiting the same cell another month (that is a removal and an addition).
+    at_slot: dict[int, list[int]] = defaultdict(list)
+    pinned_at: dict[int, set[int]] = defaultdict(set)
+    for leader_key, slot_key in problem.pins:
+        pinned_at[slot_key].add(leader_key)
+    for leader_key, slot_key in problem.previous:
+        if leader_key not in pinned_at[slot_key]:
+            at_slot[slot_key].append(leader_key)
+    for slot_key, leaders in at_slot.items():
+        room = rules.max_leaders_per_meeting - len(pinned_at.get(slot_key, ()))
+        if len(leaders) > max(0, room) and room <= 0:
+            for leader_key in leaders:  # every unpinned one is displaced
+                prev[leader_key, problem.slot_by[slot_key].cell] -= 1
     cap_of: dict[int, int] = defaultdict(int)
     for (leader_key, _), ds in days.items():
         cap_of[leader_key] += min(rules.max_per_month, len(ds))
@@ -696,7 +714,7 @@ def build(
         by_cell[slot.cell].append(var)
         by_leader[leader_key].append(var)
 
-    if "per_day" not in relax:
+    if "per_day" not in relax and rules.one_per_day:
         for group in by_leader_day.values():
             if len(group) > 1:
                 model.add_at_most_one(group)
@@ -840,7 +858,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self):
         if self.first is None:
-            self.first = time.perf_counter() - self.started
+            self.first = time.monotonic() - self.started
         self.objective = self.objective_value
         self.bound = self.best_objective_bound
         if self.stop_at is not None and self.objective_value <= self.stop_at:
@@ -926,6 +944,103 @@ def _schedule(problem: Problem, allocation: dict[tuple[int, int], int]) -> set[P
     return state.chosen
 
 
+# CP-SAT models above this many Booleans are not attempted: at 60 leaders × 1,800 meetings
+# (~95,000) presolve alone outlasts a 30 s limit on two cores, and the limit must hold.
+MAX_CP_SAT_VARS = 30_000
+STAGES = (0, 3, 12, None)  # extra random leaders per cell; None: every eligible pair
+
+
+def _candidates(problem: Problem, cells_of, per_cell: int | None, seed: int) -> set[Pair] | None:
+    if per_cell is None:
+        return None
+    allowed = _neighbourhood(problem, cells_of, per_cell, seed=seed)
+    return {p for p in problem.pairs() if (p[0], problem.slot_by[p[1]].cell) in allowed}
+
+
+def search(
+    problem: Problem,
+    *,
+    deadline: float,
+    workers: int,
+    relaxed: Relaxation,
+    incumbent: set[Pair] | None,
+    on_progress: Callable[[float | None], None] | None = None,
+    stop_at_first: bool = False,
+) -> tuple[set[Pair] | None, int | None, bool, bool, list[dict], float | None, int]:
+    """CP-SAT on widening neighbourhoods of the relaxation's and the incumbent's leader–cell
+    pairs, each hinted with the best plan so far, until a plan meets the proven bound or the
+    deadline. Returns (plan, value, proven optimal, proven infeasible, stages, bound, vars)."""
+    weights = weights_for(problem)
+    value = objective_of(problem, evaluate(problem, incumbent), weights) if incumbent else None
+    bound = relaxed.bound
+    cells_of: dict[int, set[int]] = defaultdict(set)
+    for leader_key, cell_key in relaxed.allocation:
+        cells_of[cell_key].add(leader_key)
+    for plan in (incumbent or set(), problem.previous, problem.pins):
+        for leader_key, slot_key in plan:
+            cells_of[problem.slot_by[slot_key].cell].add(leader_key)
+    all_pairs = len(problem.pairs())
+    stages: list[dict] = []
+    most_vars = 0
+    proven = infeasible = False
+    for i, per_cell in enumerate(STAGES):
+        # CP-SAT always has the last word on the first neighbourhood, even when the hint
+        # already meets the bound: it re-checks every rule on its own model and returns it.
+        if i and value is not None and bound is not None and value <= bound:
+            proven = True
+            break
+        if time.monotonic() >= deadline - 0.5:
+            break
+        candidates = _candidates(problem, cells_of, per_cell, seed=i)
+        if candidates is not None and len(candidates) >= all_pairs:
+            candidates, per_cell = None, None
+        size = all_pairs if candidates is None else len(candidates)
+        if size > MAX_CP_SAT_VARS and stages:
+            break  # too large to finish in time; keep the best plan found
+        began = time.monotonic()
+        built = build(problem, candidates=candidates, lower_bound=bound)
+        if incumbent is not None:
+            built.hint(problem, incumbent)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0.2:
+            break
+        share = remaining if per_cell is None else remaining * (0.4 if i == 0 else 0.6)
+        watcher = _Watcher(began, stop_at=bound if not stop_at_first else 10**18)
+        report = (lambda objective, _b: on_progress(objective)) if on_progress else None
+        solver, status = _run(
+            built.model, time_limit=share, workers=workers, watcher=watcher, on_progress=report
+        )
+        stage = {
+            "stage": i,
+            "per_cell": per_cell,
+            "vars": len(built.x),
+            "status": solver.status_name(status),
+            "seconds": round(time.monotonic() - began, 2),
+        }
+        most_vars = max(most_vars, len(built.x))
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            plan = {pair for pair, var in built.x.items() if solver.boolean_value(var)}
+            found = objective_of(problem, evaluate(problem, plan), weights)
+            stage["objective"] = found
+            stage["first_solution"] = watcher.first
+            if value is None or found <= value:
+                incumbent, value = plan, found
+            if per_cell is None:
+                best = round(solver.best_objective_bound)
+                bound = best if bound is None else max(bound, best)
+                proven = status == cp_model.OPTIMAL
+        elif status == cp_model.INFEASIBLE and per_cell is None:
+            infeasible = True
+        stages.append(stage)
+        if stop_at_first and incumbent is not None:
+            break
+        if value is not None and bound is not None and value <= bound:
+            proven = True
+        if proven or infeasible or per_cell is None:
+            break
+    return incumbent, value, proven, infeasible, stages, bound, most_vars
+
+
 def solve(
     problem: Problem,
     *,
@@ -934,19 +1049,18 @@ def solve(
     on_progress: ProgressFn | None = None,
     diagnose_infeasible: bool = True,
 ) -> Result:
-    """Greedy baseline, exact relaxation (bound), then CP-SAT on widening neighbourhoods,
-    always within ``time_limit`` seconds overall (the diagnosis of an impossible plan aside)."""
-    started = time.perf_counter()
+    """Greedy baseline, exact relaxation (bound), then CP-SAT on widening neighbourhoods; the
+    best plan found is kept, and everything (the diagnosis of an impossible plan included)
+    finishes within ``time_limit`` seconds."""
+    started = time.monotonic()
     deadline = started + time_limit
+    weights = weights_for(problem)
     greedy_plan = greedy(problem)
     greedy_breakdown = evaluate(problem, greedy_plan)
-    weights = weights_for(problem)
     greedy_ok = not violations(problem, greedy_plan)
     greedy_objective = objective_of(problem, greedy_breakdown, weights) if greedy_ok else None
-
-    relax_started = time.perf_counter()
+    relax_started = time.monotonic()
     relaxed = relaxation(problem)
-    relax_time = time.perf_counter() - relax_started
     result = Result(
         status="UNKNOWN",
         assignments=set(),
@@ -957,107 +1071,57 @@ def solve(
         greedy_objective=greedy_objective,
         greedy_breakdown=greedy_breakdown,
         breakdown=None,
-        relaxation_time=relax_time,
+        relaxation_time=time.monotonic() - relax_started,
     )
-    if not relaxed.feasible:
+
+    def finish_infeasible() -> Result:
         result.status = "INFEASIBLE"
         if diagnose_infeasible:
             result.culprits, result.diagnosis = diagnose(
-                problem, time_limit=max(5.0, time_limit / 3), workers=workers, relaxed=relaxed
+                problem, deadline=max(deadline, time.monotonic() + 2), workers=workers,
+                relaxed=relaxed,
             )
-        result.wall_time = time.perf_counter() - started
+        result.wall_time = time.monotonic() - started
         return result
 
-    incumbent: set[Pair] | None = greedy_plan if greedy_ok else None
-    incumbent_value = greedy_objective
+    if not relaxed.feasible:
+        return finish_infeasible()
+
+    incumbent = greedy_plan if greedy_ok else None
     scheduled = _schedule(problem, relaxed.allocation)
     if not violations(problem, scheduled):
         value = objective_of(problem, evaluate(problem, scheduled), weights)
-        if incumbent_value is None or value < incumbent_value:
-            incumbent, incumbent_value = scheduled, value
+        if greedy_objective is None or value < greedy_objective:
+            incumbent = scheduled
 
-    cells_of: dict[int, set[int]] = defaultdict(set)
-    for leader_key, cell_key in relaxed.allocation:
-        cells_of[cell_key].add(leader_key)
-    for plan in (greedy_plan, problem.previous, problem.pins):
-        for leader_key, slot_key in plan:
-            cells_of[problem.slot_by[slot_key].cell].add(leader_key)
+    def report(objective):
+        if on_progress is not None:
+            on_progress(time.monotonic() - started, objective, relaxed.bound)
 
-    all_pairs = problem.pairs()
-    stages = [0, 3, 12, None]  # random extra leaders per cell; None: every eligible pair
-    proven = False
-    infeasible = False
-    for i, per_cell in enumerate(stages):
-        now = time.perf_counter()
-        if now >= deadline - 0.05:
-            break
-        if per_cell is None:
-            candidates = None
-        else:
-            allowed = _neighbourhood(problem, cells_of, per_cell, seed=i)
-            candidates = {p for p in all_pairs if (p[0], problem.slot_by[p[1]].cell) in allowed}
-            if len(candidates) >= len(all_pairs):
-                candidates, per_cell = None, None
-        built = build(problem, candidates=candidates, lower_bound=relaxed.bound)
-        if incumbent is not None:
-            built.hint(problem, incumbent)
-        remaining = deadline - time.perf_counter()
-        share = remaining if per_cell is None else remaining * (0.35 if i == 0 else 0.5)
-        watcher = _Watcher(started, stop_at=relaxed.bound)
-
-        def report(objective, bound, _i=i):
-            if on_progress is not None:
-                on_progress(time.perf_counter() - started, objective, relaxed.bound)
-
-        solver, status = _run(
-            built.model, time_limit=share, workers=workers, watcher=watcher, on_progress=report
-        )
-        name = solver.status_name(status)
-        stage = {
-            "stage": i,
-            "per_cell": per_cell,
-            "vars": len(built.x),
-            "status": name,
-            "seconds": round(time.perf_counter() - now, 2),
-        }
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            plan = {pair for pair, var in built.x.items() if solver.boolean_value(var)}
-            value = objective_of(problem, evaluate(problem, plan), weights)
-            stage["objective"] = value
-            if result.first_solution_time is None and watcher.first is not None:
-                result.first_solution_time = watcher.first
-            if incumbent_value is None or value <= incumbent_value:
-                incumbent, incumbent_value = plan, value
-            if per_cell is None:
-                result.bound = max(relaxed.bound, round(solver.best_objective_bound))
-                proven = status == cp_model.OPTIMAL
-        elif status == cp_model.INFEASIBLE and per_cell is None:
-            infeasible = True
-        result.stages.append(stage)
-        result.num_vars = max(result.num_vars, len(built.x))
-        if incumbent_value is not None and incumbent_value <= result.bound:
-            proven = True
-        if proven or infeasible or per_cell is None:
-            break
-
-    result.wall_time = time.perf_counter() - started
+    plan, value, proven, infeasible, stages, bound, most_vars = search(
+        problem,
+        deadline=deadline,
+        workers=workers,
+        relaxed=relaxed,
+        incumbent=incumbent,
+        on_progress=report,
+    )
+    result.stages, result.bound, result.num_vars = stages, bound, most_vars
+    result.first_solution_time = next(
+        (st["first_solution"] for st in stages if st.get("first_solution") is not None), None
+    )
     if infeasible:
-        result.status = "INFEASIBLE"
-        if diagnose_infeasible:
-            result.culprits, result.diagnosis = diagnose(
-                problem, time_limit=max(5.0, time_limit / 3), workers=workers, relaxed=relaxed
-            )
-        result.wall_time = time.perf_counter() - started
-        return result
-    if incumbent is None:
+        return finish_infeasible()
+    result.wall_time = time.monotonic() - started
+    if plan is None:
         result.diagnosis = [
-            "Hết thời gian giải mà chưa tìm được phương án nào: hãy tăng thời gian giải "
-            "hoặc thu hẹp phạm vi (ít chi bộ hoặc ít tháng hơn)."
+            "Hết thời gian giải mà chưa tìm được phương án nào thỏa mãn mọi quy định: hãy tăng "
+            "thời gian giải hoặc thu hẹp phạm vi (ít chi bộ hoặc ít tháng hơn)."
         ]
         return result
-    result.assignments = incumbent
-    result.objective = incumbent_value
-    result.breakdown = evaluate(problem, incumbent)
+    result.assignments = plan
+    result.objective = value
+    result.breakdown = evaluate(problem, plan)
     result.status = "OPTIMAL" if proven else "FEASIBLE"
     return result
 
@@ -1083,15 +1147,67 @@ def family_label(problem: Problem, family: str) -> str:
     )
 
 
-def _feasible(problem: Problem, relax: set[str], time_limit: float, workers: int) -> bool | None:
-    built = build(problem, relax=relax)
-    built.model.clear_objective()
-    _, status = _run(built.model, time_limit=time_limit, workers=workers)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return True
-    if status == cp_model.INFEASIBLE:
+def relaxed_problem(problem: Problem, families: Iterable[str]) -> Problem:
+    """A copy of ``problem`` without the rule families named (for the diagnosis)."""
+    families = set(families)
+    rules = problem.rules
+    changes = {}
+    if "per_month" in families:
+        changes["max_per_month"] = 31
+    if "min_months" in families:
+        changes["min_months_between"] = 0
+    if "per_day" in families:
+        changes["one_per_day"] = False
+    if "capacity" in families:
+        changes["max_leaders_per_meeting"] = max(1, len(problem.leaders))
+    if "coverage" in families:
+        changes["cover_priority"] = False
+    new_rules = Rules(**{**rules.__dict__, **changes})
+    leaders = problem.leaders
+    if "calendar" in families:
+        leaders = [
+            Leader(
+                key=lv.key,
+                name=lv.name,
+                shortfall=lv.shortfall,
+                last_visit=lv.last_visit,
+            )
+            for lv in problem.leaders
+        ]
+    return Problem(
+        leaders=leaders,
+        cells=problem.cells,
+        slots=list(problem.slot_by.values()),
+        rules=new_rules,
+        holidays={} if "calendar" in families else problem.holidays,
+        pins=set() if "pins" in families else set(problem.pins),
+        previous=set(),
+    )
+
+
+def feasible(problem: Problem, *, deadline: float, workers: int = 2) -> bool | None:
+    """Whether any plan satisfies every hard rule: False when the relaxation proves none does,
+    True as soon as a plan is built (greedy, the relaxation's schedule or CP-SAT), None when
+    neither is settled by the deadline."""
+    relaxed = relaxation(problem)
+    if not relaxed.feasible:
         return False
-    return None
+    for plan in (_schedule(problem, relaxed.allocation), greedy(problem)):
+        if not violations(problem, plan):
+            return True
+    if time.monotonic() >= deadline - 0.3:
+        return None
+    plan, _, _, infeasible, _, _, _ = search(
+        problem,
+        deadline=deadline,
+        workers=workers,
+        relaxed=relaxed,
+        incumbent=None,
+        stop_at_first=True,
+    )
+    if plan is not None:
+        return True
+    return False if infeasible else None
 
 
 def available_visits(problem: Problem) -> int:
@@ -1191,25 +1307,25 @@ def _coverage_messages(problem: Problem, relaxed: Relaxation | None) -> list[str
 def diagnose(
     problem: Problem,
     *,
-    time_limit: float = 10.0,
+    deadline: float,
     workers: int = 2,
     relaxed: Relaxation | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Which rule makes the plan impossible: re-solve with each rule family relaxed in turn.
-
-    Returns (culprit families, Vietnamese sentences). A family is a culprit when dropping it
-    alone makes a plan possible; when no single one does, the first pair that does is named.
-    Counting checks (available visits, dead cells, conflicting pins) add the figures.
+    """Which rule makes the plan impossible: the problem is re-solved with each rule family
+    relaxed in turn (a copy without it); a family is a culprit when dropping it alone makes a
+    plan possible; when no single one does, the first pair that does is named. Counting checks
+    (available visits, cells without a usable meeting, conflicting pins) add the figures.
     """
-    started = time.perf_counter()
     families = [f for f in FAMILIES if (f != "pins" or problem.pins)]
     if not problem.rules.cover_priority:
         families.remove("coverage")
-    per_try = max(1.0, time_limit / max(1, len(families)))
     culprits: list[str] = []
     unknown = False
-    for family in families:
-        ok = _feasible(problem, {family}, per_try, workers)
+    for i, family in enumerate(families):
+        # every check gets its share of what is left, so the last ones are not starved
+        left = max(0.5, deadline - time.monotonic())
+        share = time.monotonic() + left / (len(families) - i)
+        ok = feasible(relaxed_problem(problem, {family}), deadline=share, workers=workers)
         unknown |= ok is None
         if ok:
             culprits.append(family)
@@ -1217,9 +1333,11 @@ def diagnose(
     if not culprits:
         for i, first in enumerate(families):
             for second in families[i + 1 :]:
-                if time.perf_counter() - started > 2 * time_limit:
+                if time.monotonic() >= deadline:
                     break
-                if _feasible(problem, {first, second}, per_try, workers):
+                pair = relaxed_problem(problem, {first, second})
+                share = time.monotonic() + max(0.5, (deadline - time.monotonic()) / 4)
+                if feasible(pair, deadline=share, workers=workers):
                     culprits, together = [first, second], True
                     break
             if culprits:

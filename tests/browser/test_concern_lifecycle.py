@@ -70,3 +70,33 @@ def test_staff_moves_a_concern_through_its_lifecycle(
         "da_gq",
         "dang_gq",
     ]
+
+
+def test_the_office_follows_compliance_from_the_dashboard(
+    browser_world, live_server, desktop, log_in, shot
+):
+    """Journey 3: the 2019 dashboard, a figure opened to its rows, the Excel export."""
+    world = browser_world
+    build_figures(world)
+    desktop.set_default_timeout(30_000)
+    log_in(desktop, "inspector")
+    desktop.goto(f"{live_server.url}/cong-tac-co-so/tong-hop/?year=2019")
+    assert desktop.get_by_test_id("level-tinh-attendances").inner_text() == "2"
+    assert desktop.get_by_test_id("level-huyen-behind").inner_text() == "1"
+    assert desktop.get_by_test_id("cells-visited").inner_text() == "2 / 3"
+    # March: one provincial and one district attendance; June: one provincial
+    assert desktop.get_by_test_id("chart-months").locator("rect").count() == 3
+    shot(desktop, "35-grassroots-dashboard-2019")
+
+    desktop.get_by_test_id("level-huyen-behind").click()
+    table = desktop.get_by_test_id("compliance-table")
+    assert "Trần Thị Lan" in table.inner_text()
+    shot(desktop, "36-members-below-quota")
+
+    with desktop.expect_download() as download:
+        desktop.get_by_test_id("compliance-export").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+
+    desktop.get_by_test_id("compliance-count").first.click()
+    assert desktop.get_by_test_id("attendance-total").inner_text() == "1"
+    shot(desktop, "37-attendance-rows-of-a-member")

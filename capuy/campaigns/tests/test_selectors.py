@@ -82,3 +82,20 @@ def test_a_node_outside_the_users_scope_is_not_found(world, ledger):
     with pytest.raises(Http404):
         selectors.node_for(world.users["staff"], ledger, world.other_district.pk)
     assert selectors.node_for(world.users["staff"], ledger, None) == world.district
+
+
+def test_the_kept_sums_match_the_receipts(world, ledger):
+    from capuy.campaigns.models import ContributionTotal
+    from capuy.campaigns.totals import rebuild_contribution_totals
+
+    def kept():
+        return sorted(
+            (t.org_path, t.received, t.contributions)
+            for t in ContributionTotal.objects.filter(campaign=ledger)
+            if t.contributions
+        )
+
+    maintained = kept()
+    rebuild_contribution_totals(ledger.pk)
+    assert kept() == maintained
+    assert sum(received for _, received, _ in maintained) == 11_200_000

@@ -100,15 +100,16 @@ def test_it_writes_the_planned_shape_with_exact_member_counts():
 
 @pytest.mark.django_db
 def test_it_refuses_to_add_a_second_dataset_and_replaces_it_with_reset():
-    call_command("synth", members=MEMBERS, stdout=io.StringIO())
+    small = 5_000
+    call_command("synth", members=small, stdout=io.StringIO())
     first = list(Member.objects.order_by("id").values_list("full_name", flat=True)[:20])
     with pytest.raises(CommandError, match="--reset"):
-        call_command("synth", members=MEMBERS, stdout=io.StringIO())
+        call_command("synth", members=small, stdout=io.StringIO())
 
-    call_command("synth", members=MEMBERS, reset=True, stdout=io.StringIO())
+    call_command("synth", members=small, reset=True, stdout=io.StringIO())
 
     assert synth_roots().count() == 1
-    assert Member.objects.count() == MEMBERS
+    assert Member.objects.count() == small
     again = list(Member.objects.order_by("id").values_list("full_name", flat=True)[:20])
     assert again == first
 

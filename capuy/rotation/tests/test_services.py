@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from capuy.meetings.choices import AttendanceStatus, EnteredBy
 from capuy.meetings.models import Attendance, CellMeeting
@@ -129,9 +130,10 @@ def test_pins_survive_a_replan_and_only_what_must_move_moves(rw, make_plan):
     plan = run(rw, make_plan())
     before = pairs(plan)
     taken = plan.assignments.select_related("meeting").order_by("date", "id").first()
-    other = (
-        plan.leaders.exclude(pk=taken.leader_id).exclude(member__cell=taken.meeting.cell_id).first()
-    )
+    # another leader free that day (every cell meets on the 10th), not already visiting that
+    # cell (M months) and not at home there
+    busy = plan.assignments.filter(Q(date=taken.date) | Q(cell=taken.cell)).values("leader_id")
+    other = plan.leaders.exclude(pk__in=busy).exclude(member__cell=taken.meeting.cell_id).first()
     # the secretary insists on another leader at that very meeting, and the office pins one
     # more assignment as it is
     services.assignment_add_pinned(

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from capuy.demo import province
+from capuy.demo import province, users
 from capuy.organizations.models import Organization
 
 
@@ -59,7 +59,7 @@ class Command(BaseCommand):
                     f"Đã có tỉnh mẫu «{existing.name}» (mã {existing.code}). "
                     "Dùng --reset để xóa và tạo lại."
                 )
-            taken = province.conflicting_usernames()
+            taken = users.conflicting_usernames()
             if taken:
                 raise CommandError(
                     "Tên đăng nhập mẫu đã được dùng cho tài khoản thật: " + ", ".join(taken)

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from capuy.demo.otp import current_code
-from capuy.demo.province import DEMO_EMAIL_DOMAIN
+from capuy.demo.users import DEMO_EMAIL_DOMAIN
 
 
 class Command(BaseCommand):

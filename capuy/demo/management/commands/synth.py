@@ -107,4 +107,7 @@ class Command(BaseCommand):
         command = "ANALYZE" if options["no_vacuum"] or vendor != "postgresql" else "VACUUM ANALYZE"
         self.stdout.write(f"{command}…")
         synth.analyze(using, vacuum=not options["no_vacuum"])
+        server = synth.backend_cpu_seconds(using)
+        if server is not None:
+            self.stdout.write(f"CPU của tiến trình PostgreSQL: {server:.1f} s.")
         self.stdout.write(self.style.SUCCESS(f"Xong trong {time.monotonic() - started:.1f} s."))
