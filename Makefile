@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers: one per core (the machines have 2).
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 export CAPUY_ENV ?= development
 
 .PHONY: install run worker test lint fmt check browser clean bench-foundation
@@ -32,7 +34,7 @@ test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	CAPUY_ENV=test $(BIN)/capuy makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 browser:
 	@sh scripts/ensure-browser

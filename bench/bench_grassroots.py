@@ -615,7 +615,10 @@ def hand_written(org) -> None:
         "like": (org.path if org else "") + "%",
         "child": (len(org.path) + 4) if org else 4,
     }
-    with connection.cursor() as cursor:
+    from capuy.reports.tuning import analytic_reads
+
+    # The same session setting as the report (work_mem for the large groupings).
+    with analytic_reads(), connection.cursor() as cursor:
         for sql in HAND_SQL + ([HAND_SQL_UNITS] if org else []):
             cursor.execute(sql, params)
             cursor.fetchall()

@@ -158,14 +158,16 @@ def counters(env: dict, item_pk: int) -> tuple[int, int]:
 
 def wait_until_up(url: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
+    last: Exception | None = None
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
-        except OSError:
+        except OSError as exc:
+            last = exc
             time.sleep(0.3)
-    raise RuntimeError(f"gunicorn did not answer {url}")
+    raise RuntimeError(f"gunicorn did not answer {url}: {last!r}")
 
 
 def wrk(url: str, script: Path, seconds: int, connections: int, threads: int, *args) -> dict:

@@ -178,7 +178,7 @@ def django_run(args) -> int:
     assert connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database"
     call_command("migrate", verbosity=0)
     rng = random.Random(args.seed)
-    tag = f"B{rng.randint(1000, 9999)}"
+    tag = f"B{int(time.time()) % 1_000_000}"
     with transaction.atomic():
         root = org_root(f"{tag}", f"Đảng bộ tỉnh Thử tải {tag}")
         districts = 10

@@ -8,7 +8,7 @@ _SECTIONS = [
     ("organizations", _("Tổ chức đảng"), "organizations:tree", "bi-diagram-3"),
     ("members", _("Đảng viên"), "members:list", "bi-people"),
     ("committees", _("Cấp ủy"), "committees:list", "bi-person-badge"),
-    ("grassroots", _("Công tác cơ sở"), None, "bi-signpost-2"),
+    ("grassroots", _("Công tác cơ sở"), "meetings:list", "bi-signpost-2"),
     ("reviews", _("Đánh giá, xếp loại"), None, "bi-clipboard-check"),
     ("conferences", _("Hội nghị"), "conferences:list", "bi-easel"),
     ("campaigns", _("Vận động ủng hộ"), None, "bi-heart"),

@@ -17,26 +17,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    IntegerField,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Case, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from capuy.committees.models import Seat
 from capuy.core.scoping import VIEW
+from capuy.meetings.choices import AttendanceStatus, Confirmation
 from capuy.meetings.models import Attendance, AttendanceQuota, AttendanceRule
+from capuy.members.models import Member
 
 from .periods import LEVEL_KINDS, UPPER_LEVELS, Period
 
@@ -111,18 +100,16 @@ def counted_attendances(period: Period, *, confirmed_only: bool = False) -> Quer
     )
 
 
-def leader_rows(
+def leader_base(
     user,
     period: Period,
     *,
     org=None,
     level: str | None = None,
-    confirmed_only: bool = False,
     member_id: int | None = None,
 ) -> QuerySet:
-    """One row per (member, level): ``member_id``, ``level``, ``quota``, ``attendances``,
-    ``progress`` (≥ 0 when on track pro rata), ``seat_org_id``/``seat_org_path`` (the committee's
-    organization), from seats the user may see.
+    """One row per (member, level) with the level's ``quota`` and the committee's organization
+    (``seat_org_id``), from seats held at some time in the period that the user may see.
 
     With ``member_id`` the rows are that member's own, whatever the user's scope ("Của tôi":
     the caller passes the signed-in user's own member).
@@ -149,44 +136,93 @@ def leader_rows(
         default=Value(None),
         output_field=IntegerField(),
     )
-    count = (
-        counted_attendances(period, confirmed_only=confirmed_only)
-        .filter(member_id=OuterRef("member_id"))
-        .order_by()
-        .values("member_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return (
         seats.annotate(level=level_expression())
         .order_by()
         .values("member_id", "level")
-        .annotate(
-            quota=Max(quota),
-            seat_org_id=Min("committee__term__organization_id"),
-            seat_org_path=Min(SEAT_PATH),
-            attendances=Coalesce(Subquery(count, output_field=IntegerField()), 0),
-        )
-        .annotate(
-            progress=F("attendances") * Value(period.days) - F("quota") * Value(period.elapsed)
-        )
+        .annotate(quota=Max(quota), seat_org_id=Min("committee__term__organization_id"))
     )
 
 
-def status_q(status: str, period: Period) -> Q:
-    """A filter on leader rows by compliance status."""
+def _status_sql(status: str, period: Period) -> str:
+    """The SQL condition of a compliance status on a row of ``compliance_sql``."""
+    on_track = f"t.attendances * {period.days} >= t.quota * {period.elapsed}"
     if status == NO_QUOTA:
-        return Q(quota__isnull=True)
-    met = Q(quota__isnull=False, attendances__gte=F("quota"))
+        return "t.quota IS NULL"
     if status == MET:
-        return met
-    on_track = Q(quota__isnull=False, progress__gte=0) & ~met
+        return "t.quota IS NOT NULL AND t.attendances >= t.quota"
     if status == ON_TRACK:
-        return on_track
+        if not period.running:
+            return "1 = 0"
+        return f"t.quota IS NOT NULL AND t.attendances < t.quota AND {on_track}"
     if status == BEHIND:
-        behind = Q(quota__isnull=False) & ~met
-        return behind & ~Q(progress__gte=0) if period.running else behind
-    return Q()
+        behind = "t.quota IS NOT NULL AND t.attendances < t.quota"
+        return f"{behind} AND NOT ({on_track})" if period.running else behind
+    raise ValueError(status)
+
+
+def compliance_sql(
+    user,
+    period: Period,
+    *,
+    org=None,
+    level: str | None = None,
+    confirmed_only: bool = False,
+    member_id: int | None = None,
+) -> tuple[str, list]:
+    """SQL of the leader rows with their ``attendances`` in the period (all of them, whatever
+    the seat they were recorded under), for the callers below to wrap.
+
+    Counting is one pass whatever the number of leaders: with an organization the count is a
+    per-leader index probe (a province has ~1.000 leaders), for the whole scope a single
+    grouped scan of the year's attendances joined to the leaders.
+    """
+    base_sql, base_params = leader_base(
+        user, period, org=org, level=level, member_id=member_id
+    ).query.sql_with_params()
+    ops = connection.ops
+    table = ops.quote_name(Attendance._meta.db_table)
+    conditions = "a.status = %s AND a.date >= %s AND a.date <= %s"
+    params = [AttendanceStatus.RECORDED, period.start, period.end]
+    if confirmed_only:
+        conditions += " AND a.confirmation = %s"
+        params.append(Confirmation.CONFIRMED)
+    if org is not None or member_id is not None:
+        sql = (
+            "SELECT l.member_id, l.level, l.quota, l.seat_org_id, "
+            f"(SELECT COUNT(*) FROM {table} a WHERE a.member_id = l.member_id AND {conditions})"
+            f" AS attendances FROM ({base_sql}) l"
+        )
+        return sql, [*params, *base_params]
+    sql = (
+        "SELECT l.member_id, l.level, l.quota, l.seat_org_id, COALESCE(c.n, 0) AS attendances "
+        f"FROM ({base_sql}) l LEFT JOIN (SELECT a.member_id, COUNT(*) AS n FROM {table} a "
+        f"WHERE {conditions} GROUP BY a.member_id) c ON c.member_id = l.member_id"
+    )
+    return sql, [*base_params, *params]
+
+
+def _fetch(sql: str, params: list) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _with_progress(rows: list[dict], period: Period) -> list[dict]:
+    for row in rows:
+        quota = row["quota"]
+        row["progress"] = (
+            None if quota is None else row["attendances"] * period.days - quota * period.elapsed
+        )
+    return rows
+
+
+def leader_rows(user, period: Period, **filters) -> list[dict]:
+    """Every leader row: ``member_id``, ``level``, ``quota``, ``seat_org_id``, ``attendances``,
+    ``progress`` (≥ 0 when on track pro rata)."""
+    sql, params = compliance_sql(user, period, **filters)
+    return _with_progress(_fetch(sql, params), period)
 
 
 def status_of(row: dict, period: Period) -> str:
@@ -199,27 +235,68 @@ def status_of(row: dict, period: Period) -> str:
     return BEHIND
 
 
+def compliance_by_committee(
+    user, period: Period, *, org=None, confirmed_only: bool = False
+) -> list[dict]:
+    """``[{"level", "seat_org_id", "members", "quota", met/on_track/behind/no_quota}]``: one
+    query for the summary per level and the members below quota per committee."""
+    sql, params = compliance_sql(user, period, org=org, confirmed_only=confirmed_only)
+    counts = ", ".join(
+        f"SUM(CASE WHEN {_status_sql(status, period)} THEN 1 ELSE 0 END) AS {status}"
+        for status in (MET, ON_TRACK, BEHIND, NO_QUOTA)
+    )
+    return _fetch(
+        f"SELECT t.level, t.seat_org_id, COUNT(*) AS members, MAX(t.quota) AS quota, {counts} "
+        f"FROM ({sql}) t GROUP BY t.level, t.seat_org_id",
+        params,
+    )
+
+
+def summary_from(by_committee: list[dict]) -> dict[str, dict]:
+    """``{level: {"members", "quota", "met", "on_track", "behind", "no_quota"}}``."""
+    names = ("members", MET, ON_TRACK, BEHIND, NO_QUOTA)
+    summary = {
+        lvl: {"members": 0, "quota": None, **dict.fromkeys(names, 0)} for lvl in UPPER_LEVELS
+    }
+    for row in by_committee:
+        item = summary.setdefault(row["level"], {"quota": None, **dict.fromkeys(names, 0)})
+        for name in names:
+            item[name] += int(row[name] or 0)
+        if row["quota"] is not None:
+            item["quota"] = max(item["quota"] or 0, row["quota"])
+    return summary
+
+
 def compliance_summary(
     user, period: Period, *, org=None, confirmed_only: bool = False
 ) -> dict[str, dict]:
-    """``{level: {"members", "met", "on_track", "behind", "no_quota", "quota"}}``, one query."""
-    rows = leader_rows(user, period, org=org, confirmed_only=confirmed_only)
-    aggregates = {}
-    for lvl in UPPER_LEVELS:
-        at = Q(level=lvl)
-        aggregates[f"{lvl}__members"] = Count("member_id", filter=at)
-        aggregates[f"{lvl}__quota"] = Max("quota", filter=at)
-        for status in (MET, ON_TRACK, BEHIND, NO_QUOTA):
-            if status == ON_TRACK and not period.running:
-                continue
-            aggregates[f"{lvl}__{status}"] = Count(
-                "member_id", filter=at & status_q(status, period)
-            )
-    totals = rows.aggregate(**aggregates)
-    if not period.running:
-        totals.update({f"{lvl}__{ON_TRACK}": 0 for lvl in UPPER_LEVELS})
-    summary: dict[str, dict] = {}
-    for key, value in totals.items():
-        lvl, name = key.split("__")
-        summary.setdefault(lvl, {})[name] = value if value is not None or name == "quota" else 0
-    return summary
+    """``{level: {"members", "quota", "met", "on_track", "behind", "no_quota"}}``, one query."""
+    return summary_from(
+        compliance_by_committee(user, period, org=org, confirmed_only=confirmed_only)
+    )
+
+
+def compliance_page(
+    user,
+    period: Period,
+    *,
+    status: str = "",
+    offset: int = 0,
+    limit: int | None = None,
+    **filters,
+) -> tuple[list[dict], int]:
+    """Leader rows with the member's name in roster order (tên, họ, tên đệm), filtered by
+    status, and the total: the compliance list, its export and "Của tôi"."""
+    sql, params = compliance_sql(user, period, **filters)
+    member_table = connection.ops.quote_name(Member._meta.db_table)
+    where = f"WHERE {_status_sql(status, period)}" if status else ""
+    body = f"FROM ({sql}) t JOIN {member_table} m ON m.id = t.member_id {where}"
+    total = _fetch(f"SELECT COUNT(*) AS n {body}", params)[0]["n"]
+    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    rows = _fetch(
+        "SELECT t.member_id, t.level, t.quota, t.seat_org_id, t.attendances, "
+        f"m.full_name AS member__full_name {body} "
+        f"ORDER BY m.sort_key, t.member_id, t.level{page}",
+        params,
+    )
+    return _with_progress(rows, period), total

@@ -12,9 +12,10 @@ from capuy.concerns.selectors import OPEN
 
 from . import grassroots as figures
 from .charts import LEVEL_COLORS, STATUS_COLORS, Bar, Chart, Segment, horizontal, vertical
-from .compliance import BEHIND, MET, ON_TRACK, compliance_summary
+from .compliance import BEHIND, MET, ON_TRACK, compliance_by_committee, summary_from
 from .periods import UPPER_LEVELS, level_label, levels_of_year
 from .selectors import below_quota_by_committee
+from .tuning import analytic_reads
 
 
 def link(name: str, params: dict, **extra) -> str:
@@ -30,13 +31,19 @@ def concern_link(params: dict, **extra) -> str:
 
 
 def dashboard(user, form) -> dict:
+    with analytic_reads():
+        return _dashboard(user, form)
+
+
+def _dashboard(user, form) -> dict:
     period, org, confirmed = form.period, form.organization, form.confirmed_only
     params = form.params()
     breakdown = figures.attendance_breakdown(user, period, org=org)
     by_level = figures.attendances_by_level(
         user, period, confirmed_only=confirmed, breakdown=breakdown
     )
-    compliance = compliance_summary(user, period, org=org, confirmed_only=confirmed)
+    by_committee = compliance_by_committee(user, period, org=org, confirmed_only=confirmed)
+    compliance = summary_from(by_committee)
     shown = levels_of_year(period.year) + [
         lvl
         for lvl in UPPER_LEVELS
@@ -193,7 +200,7 @@ def dashboard(user, form) -> dict:
                     status=BEHIND,
                 ),
             }
-            for row in below_quota_by_committee(user, period, org=org, confirmed_only=confirmed)
+            for row in below_quota_by_committee(by_committee)
         ],
         "export_url": link("grassroots:compliance_export", params, status=BEHIND),
         "report_url": link("reports:quy_dinh_01", params),

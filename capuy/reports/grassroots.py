@@ -131,10 +131,13 @@ def cell_coverage(user, period: Period, *, org=None, confirmed_only: bool = Fals
     """``{"cells", "visited", "never_visited"}``: cells of the period, and how many had a counted
     attendance (a meeting is held at a cell that exists, so its path is one of them)."""
     total = cells_in_period(user, period, org=org).count()
+    # DISTINCT in a subquery: a hash aggregate, where COUNT(DISTINCT) would sort.
     visited = (
         attendances(user, period, org=org, confirmed_only=confirmed_only)
         .order_by()
-        .aggregate(n=Count("cell_path", distinct=True))["n"]
+        .values("cell_path")
+        .distinct()
+        .count()
     )
     return {"cells": total, "visited": visited, "never_visited": max(total - visited, 0)}
 
@@ -148,12 +151,18 @@ def flagged_localities(user, period: Period, *, org=None) -> QuerySet:
     return _under(qs, "path", org)
 
 
-def visited_filters(period: Period, localities: QuerySet, *, confirmed_only=False) -> list[Q]:
+def visited_filters(
+    period: Period, localities: QuerySet, *, org=None, confirmed_only=False
+) -> list[Q]:
     """One filter per depth of the localities, matching those with a counted attendance in a
     cell under them: ``path IN (attendance paths cut to that depth)``. Used in a WHERE clause
     the database runs it as a hash semi-join (not one LIKE per locality)."""
-    counted = Attendance.objects.counted(confirmed_only=confirmed_only).filter(
-        date__gte=period.start, date__lte=period.end
+    counted = _under(
+        Attendance.objects.counted(confirmed_only=confirmed_only).filter(
+            date__gte=period.start, date__lte=period.end
+        ),
+        "cell_path",
+        org,
     )
     filters = []
     for depth in sorted(set(localities.order_by().values_list("depth", flat=True))):
@@ -163,9 +172,11 @@ def visited_filters(period: Period, localities: QuerySet, *, confirmed_only=Fals
     return filters
 
 
-def visited_localities(period: Period, localities: QuerySet, *, confirmed_only=False) -> QuerySet:
-    """The localities (of ``localities``) with a counted attendance in the period."""
-    filters = visited_filters(period, localities, confirmed_only=confirmed_only)
+def visited_localities(
+    period: Period, localities: QuerySet, *, org=None, confirmed_only=False
+) -> QuerySet:
+    """The localities (of ``localities``, all under ``org``) with a counted attendance."""
+    filters = visited_filters(period, localities, org=org, confirmed_only=confirmed_only)
     if not filters:
         return localities.none()
     if len(filters) == 1:
@@ -181,7 +192,7 @@ def flagged_coverage(user, period: Period, *, org=None, confirmed_only: bool = F
     localities = flagged_localities(user, period, org=org)
     total = localities.count()
     visited = (
-        visited_localities(period, localities, confirmed_only=confirmed_only).count()
+        visited_localities(period, localities, org=org, confirmed_only=confirmed_only).count()
         if total
         else 0
     )

@@ -23,6 +23,7 @@ from . import grassroots as figures
 from .compliance import compliance_summary
 from .documents import Paragraph, PartyDocument, Table
 from .periods import UPPER_LEVELS, Period, level_label, levels_of_year, period_for
+from .tuning import analytic_reads
 
 DEFAULT_NUMBER = "01-QĐ/TU"
 # How the running text names the members of each level.
@@ -58,6 +59,11 @@ def build_report(
     user, *, year: int, org=None, confirmed_only: bool = False, today: date | None = None
 ) -> dict:
     """Every figure of the report for ``org`` (``None``: the user's whole scope) and ``year``."""
+    with analytic_reads():
+        return _build_report(user, year=year, org=org, confirmed_only=confirmed_only, today=today)
+
+
+def _build_report(user, *, year: int, org, confirmed_only: bool, today: date | None) -> dict:
     period = period_for(year, today)
     breakdown = figures.attendance_breakdown(user, period, org=org)
     by_level = figures.attendances_by_level(

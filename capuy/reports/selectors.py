@@ -11,14 +11,15 @@ from capuy.concerns.choices import OPEN_STATUSES
 from capuy.concerns.models import Concern
 from capuy.meetings.choices import AttendanceStatus
 from capuy.meetings.models import Attendance
+from capuy.members.selectors import PAGE_SIZE, ListPage
 from capuy.organizations.models import Organization, OrganizationFlag
 
 from . import grassroots as figures
-from .compliance import BEHIND, leader_rows, status_of, status_q
+from .compliance import BEHIND, compliance_page, status_of
 from .periods import Period
 
 
-def compliance_rows(
+def compliance_list_page(
     user,
     period: Period,
     *,
@@ -26,29 +27,25 @@ def compliance_rows(
     level: str = "",
     status: str = "",
     confirmed_only: bool = False,
-    member_id: int | None = None,
-) -> QuerySet:
-    """Leader rows with the member's name, in roster order (tên, họ, tên đệm)."""
-    rows = leader_rows(
+    page: int = 1,
+    per_page: int | None = PAGE_SIZE,
+) -> ListPage:
+    """Leader rows with names in roster order, one page of them (all with ``per_page=None``),
+    each with its status, its committee's name and how many attendances it misses."""
+    offset = (page - 1) * (per_page or 0)
+    rows, total = compliance_page(
         user,
         period,
+        status=status,
+        offset=offset,
+        limit=per_page,
         org=org,
         level=level or None,
         confirmed_only=confirmed_only,
-        member_id=member_id,
     )
-    if status:
-        rows = rows.filter(status_q(status, period))
-    return rows.values(
-        "member_id",
-        "level",
-        "quota",
-        "attendances",
-        "progress",
-        "seat_org_id",
-        "member__full_name",
-        "member__sort_key",
-    ).order_by("member__sort_key", "member_id", "level")
+    rows = decorate(rows, period)
+    has_next = per_page is not None and offset + len(rows) < total
+    return ListPage(rows, page, per_page or max(total, 1), has_next, total)
 
 
 def decorate(rows: list[dict], period: Period) -> list[dict]:
@@ -65,23 +62,16 @@ def decorate(rows: list[dict], period: Period) -> list[dict]:
     return rows
 
 
-def below_quota_by_committee(
-    user, period: Period, *, org=None, confirmed_only: bool = False
-) -> list[dict]:
-    """Members below quota grouped by their committee's organization (district, commune…)."""
-    rows = compliance_rows(
-        user, period, org=org, status=BEHIND, confirmed_only=confirmed_only
-    ).values("seat_org_id", "level", "member_id")
-    counts: dict[tuple, int] = defaultdict(int)
-    for row in rows:
-        counts[row["seat_org_id"], row["level"]] += 1
-    orgs = {o.pk: o for o in Organization.objects.filter(pk__in={key[0] for key in counts})}
+def below_quota_by_committee(by_committee: list[dict]) -> list[dict]:
+    """Members below quota per committee (district, commune…), from ``compliance_by_committee``."""
+    rows = [row for row in by_committee if row[BEHIND]]
+    orgs = Organization.objects.in_bulk([row["seat_org_id"] for row in rows])
     result = [
-        {"organization": orgs[pk], "level": level, "below": n}
-        for (pk, level), n in counts.items()
-        if pk in orgs
+        {"organization": orgs[row["seat_org_id"]], "level": row["level"], "below": row[BEHIND]}
+        for row in rows
+        if row["seat_org_id"] in orgs
     ]
-    return sorted(result, key=lambda r: r["organization"].path)
+    return sorted(result, key=lambda r: (r["organization"].path, r["level"]))
 
 
 def attendance_rows(
@@ -110,9 +100,9 @@ def flagged_rows(user, period: Period, *, org=None, confirmed_only: bool = False
     """Flagged localities of the period, each with ``visited`` and its flags in the period."""
     localities = figures.flagged_localities(user, period, org=org)
     visited = set(
-        figures.visited_localities(period, localities, confirmed_only=confirmed_only).values_list(
-            "pk", flat=True
-        )
+        figures.visited_localities(
+            period, localities, org=org, confirmed_only=confirmed_only
+        ).values_list("pk", flat=True)
     )
     rows = list(localities.order_by("path"))
     kinds: dict[int, list] = defaultdict(list)
@@ -138,7 +128,7 @@ def my_year(user, period: Period) -> dict | None:
     member = getattr(user, "member", None)
     if member is None:
         return None
-    rows = decorate(list(compliance_rows(None, period, member_id=member.pk)), period)
+    rows = decorate(compliance_page(None, period, member_id=member.pk)[0], period)
     attended = Attendance.objects.filter(
         member=member, date__gte=period.start, date__lte=period.end
     ).select_related("meeting__cell", "seat__committee__term__organization")

@@ -27,13 +27,7 @@ from .forms import GrassrootsFilterForm
 from .grouping import org_choices
 from .periods import level_label
 from .quy_dinh_01 import build_report, report_document, report_filename, report_xlsx
-from .selectors import (
-    attendance_rows,
-    compliance_rows,
-    decorate,
-    flagged_rows,
-    my_year,
-)
+from .selectors import attendance_rows, compliance_list_page, flagged_rows, my_year
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -87,9 +81,12 @@ def compliance_list(request):
     form = _form(request)
     if form.errors:
         return _refused(request, form, "reports/compliance.html")
-    rows = compliance_rows(request.user, form.period, **_compliance_filter(form))
-    page = list_page(rows, parse_page_number(request.GET.get("page")))
-    page.object_list = decorate(list(page.object_list), form.period)
+    page = compliance_list_page(
+        request.user,
+        form.period,
+        **_compliance_filter(form),
+        page=parse_page_number(request.GET.get("page")),
+    )
     for row in page.object_list:
         row["attendances_url"] = link(
             "grassroots:attendances", form.params(org=None), member=row["member_id"]
@@ -109,7 +106,7 @@ def compliance_export(request):
     if form.errors:
         raise Http404(_("Bộ lọc không hợp lệ hoặc ngoài phạm vi của bạn."))
     filters = _compliance_filter(form)
-    rows = decorate(list(compliance_rows(request.user, form.period, **filters)), form.period)
+    rows = compliance_list_page(request.user, form.period, **filters, per_page=None).object_list
     scope = form.organization.name if form.organization else _("Toàn bộ phạm vi")
     status = filters["status"]
     title = _("Danh sách cấp ủy viên %(what)s năm %(year)s") % {

@@ -210,7 +210,7 @@ def order_warnings(review: Review) -> list[str]:
     )
     warnings = []
     if review.subject_kind == SubjectKind.LEADER:
-        same_org = undecided.filter(organization_id=review.organization_id)
+        same_org = undecided.filter(org_path=review.org_path)
         kinds = set(
             same_org.filter(
                 subject_kind__in=(SubjectKind.ORGANIZATION, SubjectKind.COLLECTIVE)
@@ -227,9 +227,7 @@ def order_warnings(review: Review) -> list[str]:
                 "cá nhân sau)."
             )
     elif review.subject_kind == SubjectKind.MEMBER:
-        if undecided.filter(
-            subject_kind=SubjectKind.COLLECTIVE, organization_id=review.organization_id
-        ).exists():
+        if undecided.filter(subject_kind=SubjectKind.COLLECTIVE, org_path=review.org_path).exists():
             warnings.append(
                 "Chi ủy của chi bộ chưa được quyết định xếp loại (đánh giá tập thể trước, "
                 "cá nhân sau)."

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from capuy.committees.choices import CommitteeKind
 from capuy.committees.models import Committee, Seat
@@ -968,11 +968,26 @@ def plan_adopt(*, acting_user, plan: RotationPlan) -> RotationPlan:
         _("Đầu vào hoặc phân công ghim đã thay đổi sau lần giải cuối: hãy lập lại phương án."),
     )
     assignments = list(
-        locked.assignments.select_related("leader__member", "leader__seat", "meeting__cell")
+        locked.assignments.select_related("leader__member", "meeting__cell").prefetch_related(
+            "leader__member__transfers"
+        )
     )
     require(assignments, "plan", _("Phương án không có phân công nào."))
     rule = rule_in_force(locked.organization, locked.period_start)
-    created = linked = 0
+    members = {row.leader.member_id for row in assignments}
+    seats: dict[int, list[Seat]] = defaultdict(list)
+    for seat in Seat.objects.filter(member_id__in=members).select_related(
+        "committee__term__organization"
+    ):
+        seats[seat.member_id].append(seat)
+    existing = {
+        (a.meeting_id, a.member_id): a
+        for a in Attendance.objects.filter(
+            meeting_id__in={row.meeting_id for row in assignments}, member_id__in=members
+        )
+    }
+    new: list[Attendance] = []
+    note = _("Theo kế hoạch luân phiên «%(p)s».") % {"p": locked.name}
     for row in assignments:
         meeting, member = row.meeting, row.leader.member
         where = _("%(name)s, %(cell)s ngày %(d)s") % {
@@ -986,18 +1001,21 @@ def plan_adopt(*, acting_user, plan: RotationPlan) -> RotationPlan:
             _("Buổi sinh hoạt đã bị hoãn/hủy: %(w)s. Hãy lập lại phương án.") % {"w": where},
         )
         try:
-            seat = pick_seat(member=member, organization=meeting.cell, day=meeting.date)
+            seat = pick_seat(
+                member=member, organization=meeting.cell, day=meeting.date, seats=seats[member.pk]
+            )
         except ValidationError as error:
             raise ValidationError(
                 {"plan": _("%(w)s: %(e)s") % {"w": where, "e": " ".join(error.messages)}}
             ) from error
         if rule is None or rule.must_attend_outside_own_cell:
+            home = member_cell_on(member, meeting.date, transfers=member.transfers.all())
             require(
-                member_cell_on(member, meeting.date) != meeting.cell_id,
+                home != meeting.cell_id,
                 "plan",
                 _("%(w)s: đồng chí sinh hoạt tại chính chi bộ này.") % {"w": where},
             )
-        attendance = Attendance.objects.filter(meeting=meeting, member=member).first()
+        attendance = existing.get((meeting.pk, member.pk))
         if attendance is None:
             attendance = Attendance(
                 meeting=meeting,
@@ -1011,15 +1029,20 @@ def plan_adopt(*, acting_user, plan: RotationPlan) -> RotationPlan:
                 entered_via=EnteredBy.OFFICE,
                 entered_by=acting_user,
                 confirmation=Confirmation.PENDING,
-                notes=_("Theo kế hoạch luân phiên «%(p)s».") % {"p": locked.name},
+                notes=note,
             )
-            attendance.full_clean()
-            attendance.save()
-            created += 1
-        else:
-            linked += 1
+            # the foreign keys were just read, and one row per meeting was checked above
+            attendance.full_clean(
+                exclude=["meeting", "member", "seat", "entered_by"], validate_constraints=False
+            )
+            existing[meeting.pk, member.pk] = attendance
+            new.append(attendance)
         row.attendance = attendance
-        row.save(update_fields=["attendance"])
+    bulk_create_with_history(new, Attendance, batch_size=500, default_user=acting_user)
+    bulk_update_with_history(
+        assignments, RotationAssignment, ["attendance"], batch_size=500, default_user=acting_user
+    )
+    created, linked = len(new), len(assignments) - len(new)
     locked.status = PlanStatus.ADOPTED
     locked.adopted_by = acting_user
     locked.adopted_at = timezone.now()

@@ -470,11 +470,25 @@ def relaxation(problem: Problem) -> Relaxation:
     for leader_key, slot_key in problem.previous:
         if leader_key not in pinned_at[slot_key]:
             at_slot[slot_key].append(leader_key)
+    displaced: set[Pair] = set()
     for slot_key, leaders in at_slot.items():
         room = rules.max_leaders_per_meeting - len(pinned_at.get(slot_key, ()))
-        if len(leaders) > max(0, room) and room <= 0:
-            for leader_key in leaders:  # every unpinned one is displaced
-                prev[leader_key, problem.slot_by[slot_key].cell] -= 1
+        if room <= 0:  # every unpinned one is displaced
+            displaced |= {(leader_key, slot_key) for leader_key in leaders}
+    # …and so must a leader's unpinned previous visit on the day of one of his pins, or every
+    # unpinned previous visit in a month his pins already fill to K.
+    pin_days = {(lk, problem.slot_by[sk].day) for lk, sk in problem.pins}
+    pin_months: dict[tuple[int, int], int] = defaultdict(int)
+    for lk, sk in problem.pins:
+        pin_months[lk, month_index(problem.slot_by[sk].day)] += 1
+    for lk, sk in problem.previous - problem.pins:
+        day = problem.slot_by[sk].day
+        if rules.one_per_day and (lk, day) in pin_days:
+            displaced.add((lk, sk))
+        if pin_months.get((lk, month_index(day)), 0) >= rules.max_per_month:
+            displaced.add((lk, sk))
+    for leader_key, slot_key in displaced:
+        prev[leader_key, problem.slot_by[slot_key].cell] -= 1
     cap_of: dict[int, int] = defaultdict(int)
     for (leader_key, _), ds in days.items():
         cap_of[leader_key] += min(rules.max_per_month, len(ds))
@@ -1053,7 +1067,8 @@ def solve(
     best plan found is kept, and everything (the diagnosis of an impossible plan included)
     finishes within ``time_limit`` seconds."""
     started = time.monotonic()
-    deadline = started + time_limit
+    # a margin for reading the plan back and returning: the limit holds for the whole call
+    deadline = started + max(1.0, time_limit - 0.5)
     weights = weights_for(problem)
     greedy_plan = greedy(problem)
     greedy_breakdown = evaluate(problem, greedy_plan)

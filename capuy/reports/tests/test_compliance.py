@@ -124,7 +124,7 @@ def test_confirmed_only_can_turn_met_into_behind(figures):
 def test_leaders_are_scoped_by_their_committee(figures):
     world = figures.world
     period = period_for(2019, date(2020, 1, 10))
-    assert list(leader_rows(world.users["outsider"], period)) == []
+    assert leader_rows(world.users["outsider"], period) == []
     staff_rows = rows_by_member(world.users["staff"], period)
     assert set(staff_rows) == {(world.members["lan"].pk, "huyen")}
 

@@ -35,7 +35,7 @@ def test_the_dashboard_shows_the_figures_with_links_to_their_rows(figures, offic
     ("name", "queries"),
     [
         ("grassroots:dashboard", 25),
-        ("grassroots:compliance", 11),
+        ("grassroots:compliance", 12),
         ("grassroots:attendances", 8),
         ("reports:quy_dinh_01", 25),
     ],
