@@ -24,6 +24,11 @@ How it works
   plus: anonymous requests are sent to the login page (401/403 for the API), and each route is
   really reachable with an in-scope object, so a wrong registry entry cannot pass by 404-ing
   everything.
+* The world (``build_sweep_world``) is built once per module: the persona world, a second
+  province only the superuser sees, and rows of every scoped model at a few places
+  (``PLACE_ROWS``) and for every user (``USER_ROWS``). A new scoped model adds its row builder
+  there and its texts to ``LABELS``; routes whose rules differ from "a role at an organization
+  covers its subtree" say so with ``IN_SCOPE``, ``public``, ``may_write`` or ``shows``.
 """
 
 from __future__ import annotations

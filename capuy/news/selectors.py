@@ -3,56 +3,33 @@ scoped lists."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from capuy.core.scoping import VIEW
+from capuy.core.vntext import format_number
 
 from .models import NewsItem, NewsPhoto
 
 PUBLIC_PAGE_SIZE = 20
-PUBLIC_FIELDS = (
-    "id",
-    "title",
-    "lead",
-    "body",
-    "author_initials",
-    "source_tag",
-    "published_at",
-    "view_count",
-    "status",
-)
 
 
-def public_list(page: int = 1) -> tuple[list[NewsItem], bool]:
-    """Published items, newest first; one page plus whether there is a next one."""
+def public_list_rows(page: int = 1) -> tuple[list[tuple], bool]:
+    """The public list as plain rows (id, title, "dd/mm/yyyy hh:mm", views "1.532", lead)."""
     start = (max(page, 1) - 1) * PUBLIC_PAGE_SIZE
     rows = list(
         NewsItem.objects.published()
-        .only("id", "title", "lead", "source_tag", "published_at", "view_count")
-        .order_by("-published_at", "-id")[start : start + PUBLIC_PAGE_SIZE + 1]
+        .order_by("-published_at", "-id")
+        .values_list("id", "title", "published_at", "view_count", "source_tag", "lead")[
+            start : start + PUBLIC_PAGE_SIZE + 1
+        ]
     )
-    return rows[:PUBLIC_PAGE_SIZE], len(rows) > PUBLIC_PAGE_SIZE
-
-
-def public_get(pk) -> NewsItem:
-    """A published item with its photos (two queries); anything else is a 404."""
-    item = (
-        NewsItem.objects.published()
-        .only(*PUBLIC_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "photos",
-                queryset=NewsPhoto.objects.only("id", "item_id", "caption", "width", "height"),
-            )
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if item is None:
-        raise Http404(_("Không tìm thấy tin bài."))
-    return item
+    shown = [
+        (pk, title, localtime(at).strftime("%d/%m/%Y %H:%M"), format_number(views), tag, lead)
+        for pk, title, at, views, tag, lead in rows[:PUBLIC_PAGE_SIZE]
+    ]
+    return shown, len(rows) > PUBLIC_PAGE_SIZE
 
 
 def office_list(user, *, status: str = ""):

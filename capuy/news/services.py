@@ -31,6 +31,11 @@ def _event(item: NewsItem, kind: str, *, actor, note: str = "") -> None:
     NewsEvent.objects.create(item=item, kind=kind, actor=_actor(actor), note=note[:500])
 
 
+def _touch(item: NewsItem) -> None:
+    """A new version of the page (its photos changed): the public page renders it anew."""
+    NewsItem.objects.filter(pk=item.pk).update(updated_at=timezone.now())
+
+
 def _normalize(changes: dict) -> dict:
     cleaned = {}
     for name, value in changes.items():
@@ -215,6 +220,7 @@ def news_photo_add(
                 editor=_actor(acting_user),
             )
         _event(locked, NewsEventKind.PHOTO_ADDED, actor=acting_user, note=note or photo.caption)
+        _touch(locked)
     except Exception:
         # The file is written before the row: remove it when the row cannot be saved.
         photo.image.delete(save=False)
@@ -240,3 +246,4 @@ def news_photo_remove(*, acting_user, photo: NewsPhoto, revision_note: str = "")
             editor=_actor(acting_user),
         )
     _event(locked, NewsEventKind.PHOTO_REMOVED, actor=acting_user, note=note or caption)
+    _touch(locked)

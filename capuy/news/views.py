@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from capuy.core.forms import add_service_errors
 from capuy.core.history import history_rows
 from capuy.core.scoping import CHANGE, can, has_any
 
-from . import selectors, services, visitors
+from . import public, selectors, services, visitors
 from .choices import NewsStatus
 from .forms import DraftFromConferenceForm, NewsCreateForm, NewsItemForm, PhotoForm, ReasonForm
 
@@ -61,11 +61,11 @@ def article_blocks(item, photos) -> list[tuple[str, object]]:
 def public_list(request):
     raw = request.GET.get("page", "1")
     page = int(raw) if raw.isdigit() and int(raw) > 0 else 1
-    items, has_next = selectors.public_list(page)
+    rows, has_next = selectors.public_list_rows(page)
     response = render(
         request,
         "news/public_list.html",
-        {"items": items, "page": page, "has_next": has_next},
+        {"rows": rows, "page": page, "has_next": has_next},
     )
     patch_cache_control(response, public=True, max_age=30)
     return response
@@ -73,17 +73,10 @@ def public_list(request):
 
 @require_GET
 def public_detail(request, pk):
-    item = selectors.public_get(pk)
     visitor, new_cookie = visitors.visitor_id(request)
     today = timezone.localdate()
-    counted = visitors.count_view(item.pk, visitors.daily_hash(visitor, today), today)
-    if counted is not None:
-        item.view_count = counted
-    response = render(
-        request,
-        "news/public_detail.html",
-        {"item": item, "blocks": article_blocks(item, item.photos.all())},
-    )
+    item = public.read_and_count(pk, visitors.daily_hash(visitor, today), today)
+    response = HttpResponse(public.page_with_views(item, article_blocks))
     if new_cookie:
         visitors.set_cookie(response, visitor)
     add_never_cache_headers(response)  # every view must reach the counter

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
 from capuy.core.scoping import VIEW, scope_paths
@@ -464,19 +464,4 @@ def missing_at_level(cycle: ReviewCycle, level: str) -> QuerySet[Review]:
         .exclude(status__in=(ReviewStatus.DECIDED, ReviewStatus.EXEMPT))
         .select_related("organization", "member", "committee", "seat")
         .order_by("org_path", "id")
-    )
-
-
-def has_undecided_below(cycle: ReviewCycle, level: str) -> bool:
-    lower = DECISION_LEVEL_ORDER[: DECISION_LEVEL_ORDER.index(level)]
-    return (
-        Review.objects.filter(cycle=cycle, decision_level__in=lower)
-        .exclude(status__in=(ReviewStatus.DECIDED, ReviewStatus.EXEMPT))
-        .exists()
-    )
-
-
-def with_event_counts(qs: QuerySet[Review]) -> QuerySet[Review]:
-    return qs.annotate(
-        has_events=Exists(ReviewEvent.objects.filter(review=OuterRef("pk"))),
     )

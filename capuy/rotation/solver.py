@@ -420,7 +420,7 @@ def _max_visits(problem: Problem, slots: list[Slot]) -> int:
     return count
 
 
-def _segments(costs: list[int]) -> list[tuple[int, int]]:
+def _segments(costs: list) -> list[tuple[int, object]]:
     """Consecutive equal unit costs merged into (capacity, cost) arcs."""
     merged: list[list[int]] = []
     for cost in costs:
@@ -518,45 +518,74 @@ def relaxation(problem: Problem) -> Relaxation:
     leader_node = {lv.key: 2 + i for i, lv in enumerate(problem.leaders)}
     cell_node = {c.key: 2 + len(leader_node) + i for i, c in enumerate(problem.cells)}
 
-    # The arcs that do not depend on r: leader → cell (per unit cost segment) and cell → sink.
-    tails, heads, caps, costs, arc_pair = [], [], [], [], []
+    # Previous visits a leader cannot all keep because his pins nearly fill that month (K): at
+    # most K − pins of them stay, so their "keep" units pass a leader-month node of that
+    # capacity (still a relaxation: kept visits of a month never exceed it).
+    free_prev: dict[tuple[int, int], list[Pair]] = defaultdict(list)
+    for lk, sk in problem.previous - problem.pins - displaced:
+        free_prev[lk, month_index(problem.slot_by[sk].day)].append((lk, sk))
+    squeezed: dict[tuple[int, int], int] = {}  # (leader, month) → room for kept visits
+    squeezed_at: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for (lk, mi), pairs_in_month in free_prev.items():
+        room = rules.max_per_month - pin_months.get((lk, mi), 0)
+        if pin_months.get((lk, mi)) and len(pairs_in_month) > room:
+            squeezed[lk, mi] = max(0, room)
+            for _, sk in pairs_in_month:
+                squeezed_at[lk, problem.slot_by[sk].cell][mi] += 1
+
+    # The arcs that do not depend on r: leader → cell (per unit cost segment), the squeezed
+    # months' detours, and cell → sink. ``arc_pair`` marks the arcs whose flow is y[l, c];
+    # ``arc_change`` is each unit's effect on the number of changes.
+    tails, heads, caps, costs, arc_pair, arc_change = [], [], [], [], [], []
+
+    def arc(tail, head, cap, cost, pair=None, change=0):
+        tails.append(tail)
+        heads.append(head)
+        caps.append(cap)
+        costs.append(cost)
+        arc_pair.append(pair)
+        arc_change.append(change)
+
+    next_node = 2 + len(leader_node) + len(cell_node)
+    month_node: dict[tuple[int, int], int] = {}
+    for key, room in squeezed.items():
+        month_node[key] = next_node
+        next_node += 1
+        arc(leader_node[key[0]], month_node[key], room, 0)
     for key, cap in pair_cap.items():
         n_pin, n_kept = pinned.get(key, 0), pinned_kept.get(key, 0)
-        n_prev_free = prev.get(key, 0) - n_kept
+        detours = squeezed_at.get(key, {})
+        n_prev_free = prev.get(key, 0) - n_kept - sum(detours.values())
         units = []
         for k in range(1, cap + 1):
             if k <= n_pin:
-                units.append(-hard - (weights.change if k <= n_kept else 0))
+                units.append((-hard - (weights.change if k <= n_kept else 0), -int(k <= n_kept)))
             elif k <= n_pin + n_prev_free:
-                units.append(-weights.change)
+                units.append((-weights.change, -1))
             else:
-                units.append(weights.change)
-        for seg_cap, cost in _segments(units):
-            tails.append(leader_node[key[0]])
-            heads.append(cell_node[key[1]])
-            caps.append(seg_cap)
-            costs.append(cost)
-            arc_pair.append(key)
+                units.append((weights.change, 1))
+        head = cell_node[key[1]]
+        if detours:  # through a node of its own, so that the pair's cap still holds
+            head = next_node
+            next_node += 1
+            for mi, count in detours.items():
+                arc(month_node[key[0], mi], head, count, -weights.change, change=-1)
+            arc(head, cell_node[key[1]], cap, 0, pair=key)
+        merged = _segments(units)
+        for seg_cap, (cost, change) in merged:
+            arc(leader_node[key[0]], head, seg_cap, cost, None if detours else key, change)
     fixed_arcs = len(tails)
     for cell in problem.cells:
         room = len(usable[cell.key]) * rules.max_leaders_per_meeting
         if room <= 0:
             continue
         first = -hard if _forced(problem, cell) else -weights.coverage * cell.weight
-        tails.append(cell_node[cell.key])
-        heads.append(sink)
-        caps.append(1)
-        costs.append(first)
+        arc(cell_node[cell.key], sink, 1, first)
         if room > 1:
-            tails.append(cell_node[cell.key])
-            heads.append(sink)
-            caps.append(room - 1)
-            costs.append(0)
-    tails.append(source)
-    heads.append(sink)
-    caps.append(total_cap + 1)
-    costs.append(0)
+            arc(cell_node[cell.key], sink, room - 1, 0)
+    arc(source, sink, total_cap + 1, 0)
     base = (np.array(tails), np.array(heads), np.array(caps), np.array(costs))
+    change_of = np.array(arc_change[:fixed_arcs])
 
     def flow_for(r: int | None):
         smcf = min_cost_flow.SimpleMinCostFlow()
@@ -587,25 +616,21 @@ def relaxation(problem: Problem) -> Relaxation:
             return None
         flows = smcf.flows(np.arange(fixed_arcs))
         allocation: dict[tuple[int, int], int] = defaultdict(int)
-        for key, n in zip(arc_pair, flows.tolist(), strict=True):
-            if n:
+        for key, n in zip(arc_pair[:fixed_arcs], flows.tolist(), strict=True):
+            if n and key is not None:
                 allocation[key] += n
-        return smcf.optimal_cost(), dict(allocation)
+        changes = len(problem.previous) + int((flows * change_of).sum())
+        return smcf.optimal_cost(), dict(allocation), changes
 
     def judge(result):
-        """(feasible, tier-1/2 cost, max tier, allocation, uncovered)."""
-        cost, allocation = result
+        """(feasible, tier-1/2 cost, max tier, allocation, uncovered, pins kept)."""
+        cost, allocation, changes = result
         covered = {c for (_, c) in allocation}
         missing = [c for c in forced_cells if c not in covered]
         pins_ok = all(allocation.get(k, 0) >= n for k, n in pinned.items())
         loads: dict[int, int] = defaultdict(int)
-        changes = 0
         for key, n in allocation.items():
             loads[key[0]] += n
-        for key in set(allocation) | set(prev):
-            n, p = allocation.get(key, 0), prev.get(key, 0)
-            free_pins = pinned.get(key, 0) - pinned_kept.get(key, 0)
-            changes += max(0, p - n) + max(0, n - p - free_pins)
         under = sum(max(0, problem.required(lv) - loads[lv.key]) for lv in problem.leaders)
         top = max((loads[lv.key] - lv.shortfall for lv in problem.leaders), default=0)
         upper = weights.under * under + weights.change * changes
@@ -635,7 +660,7 @@ def relaxation(problem: Problem) -> Relaxation:
             low = mid
     if high != top:
         best = flow_for(high)
-    cost, allocation = best
+    cost, allocation, _ = best
     _, _, actual, _, _, _ = judge(best)
     constant = (
         weights.under * sum(problem.required(lv) for lv in problem.leaders)

@@ -6,10 +6,14 @@ from datetime import date
 from capuy.members.services import member_update
 
 
-def test_inspector_browses_the_tree_and_finds_a_member(browser_world, live_server, desktop, log_in, shot):
+def test_inspector_browses_the_tree_and_finds_a_member(
+    browser_world, live_server, desktop, log_in, shot
+):
     world = browser_world
     # an office edit leaves a trace in the member's history
-    member_update(acting_user=world.users["office"], member=world.members["hung"], birth_date=date(1979, 7, 2))
+    member_update(
+        acting_user=world.users["office"], member=world.members["hung"], birth_date=date(1979, 7, 2)
+    )
 
     log_in(desktop, "inspector")
     desktop.get_by_role("link", name="Tổ chức đảng", exact=True).first.click()

@@ -1,7 +1,9 @@
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
-def test_office_signs_in_with_password_and_second_factor(browser_world, live_server, desktop, log_in, shot):
+def test_office_signs_in_with_password_and_second_factor(
+    browser_world, live_server, desktop, log_in, shot
+):
     # given the office user has an enrolled authenticator
     office = browser_world.users["office"]
     TOTPDevice.objects.create(user=office, name="app", confirmed=True)

@@ -101,4 +101,3 @@ def test_list_query_count_does_not_grow_with_rows(api, world, resource):
 
     assert client.get(url).json()["count"] >= 30
     assert few == many == pinned
-

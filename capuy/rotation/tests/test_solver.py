@@ -175,7 +175,7 @@ def test_replanning_after_a_pin_changes_as_little_as_possible():
     def free_leader(slot):
         """Another leader with room that month (K = 2) and no visit to that cell."""
         month, cell = p.slot_by[slot].day.month, p.slot_by[slot].cell
-        count = {k: 0 for k in (1, 2, 3, 4)}
+        count = dict.fromkeys((1, 2, 3, 4), 0)
         for lk, s in first.assignments:
             if p.slot_by[s].day.month == month:
                 count[lk] += 1

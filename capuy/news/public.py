@@ -1,0 +1,135 @@
+"""The public item page's hot path: one database round trip and a rendered-page cache.
+
+On PostgreSQL one statement reads the published item, records the view (once per visitor and
+day) and moves the counter; elsewhere the same happens in three statements. The article's HTML
+depends only on the item's version (``updated_at``, which photo changes touch too), so each
+worker keeps it rendered and only writes the counter in: a busy item costs one statement and a
+string substitution per request. What is public is decided by the database on every request
+(status and publication time), never by the cache.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import connection
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from capuy.core.vntext import format_number
+
+from .choices import NewsStatus
+from .models import NewsItem, NewsPhoto, NewsView
+from .visitors import count_view
+
+VIEWS_MARK = "\u2063views\u2063"  # invisible separators: never in a real article
+CACHE_SIZE = 256
+_FIELDS = (
+    "id",
+    "title",
+    "lead",
+    "body",
+    "author_initials",
+    "source_tag",
+    "published_at",
+    "updated_at",
+    "view_count",
+)
+
+
+@dataclass
+class PublicItem:
+    id: int
+    title: str
+    lead: str
+    body: str
+    author_initials: str
+    source_tag: str
+    published_at: datetime
+    updated_at: datetime
+    view_count: int
+
+    def paragraphs(self) -> list[str]:
+        return NewsItem.paragraphs(self)  # same splitting as the model
+
+
+_SQL = None
+
+
+def _statement() -> str:
+    global _SQL
+    if _SQL is None:
+        quote = connection.ops.quote_name
+        item, view = quote(NewsItem._meta.db_table), quote(NewsView._meta.db_table)
+        columns = ", ".join(_FIELDS)
+        _SQL = (
+            f"WITH item AS (SELECT {columns} FROM {item} WHERE id = %(id)s AND status = "
+            "%(status)s AND published_at <= %(now)s), "
+            f"new_view AS (INSERT INTO {view} (item_id, visitor_hash, day) "
+            "SELECT id, %(visitor)s, %(day)s FROM item ON CONFLICT DO NOTHING RETURNING item_id), "
+            f"counted AS (UPDATE {item} SET view_count = view_count + 1 "
+            "WHERE id IN (SELECT item_id FROM new_view) RETURNING view_count) "
+            f"SELECT {columns}, (SELECT view_count FROM counted) FROM item"
+        )
+    return _SQL
+
+
+def read_and_count(pk: int, visitor_hash: str, day: date) -> PublicItem:
+    """The published item ``pk`` with its counter after this visit (404 if not public)."""
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        params = {
+            "id": pk,
+            "status": NewsStatus.PUBLISHED,
+            "now": now,
+            "visitor": visitor_hash,
+            "day": day,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(_statement(), params)
+            row = cursor.fetchone()
+        if row is None:
+            raise Http404
+        found = PublicItem(*row[:-1])
+        if row[-1] is not None:
+            found.view_count = row[-1]
+        return found
+    values = NewsItem.objects.published().filter(pk=pk).values_list(*_FIELDS).first()
+    if values is None:
+        raise Http404
+    found = PublicItem(*values)
+    counted = count_view(pk, visitor_hash, day)
+    if counted is not None:
+        found.view_count = counted
+    return found
+
+
+_pages: OrderedDict[tuple, str] = OrderedDict()
+
+
+def article_html(item: PublicItem, blocks_for) -> str:
+    """The rendered page with ``VIEWS_MARK`` where the counter goes (cached per version)."""
+    key = (item.id, item.updated_at, item.published_at, get_language())
+    page = _pages.get(key)
+    if page is None:
+        photos = list(
+            NewsPhoto.objects.filter(item_id=item.id).only(
+                "id", "item_id", "caption", "width", "height"
+            )
+        )
+        page = render_to_string(
+            "news/public_detail.html",
+            {"item": item, "blocks": blocks_for(item, photos), "views": VIEWS_MARK},
+        )
+        _pages[key] = page
+        while len(_pages) > CACHE_SIZE:
+            _pages.popitem(last=False)
+    return page
+
+
+def page_with_views(item: PublicItem, blocks_for) -> str:
+    return article_html(item, blocks_for).replace(VIEWS_MARK, format_number(item.view_count))
