@@ -9,7 +9,7 @@ _SECTIONS = [
     ("members", _("Đảng viên"), "members:list", "bi-people"),
     ("committees", _("Cấp ủy"), "committees:list", "bi-person-badge"),
     ("grassroots", _("Công tác cơ sở"), "meetings:list", "bi-signpost-2"),
-    ("reviews", _("Đánh giá, xếp loại"), None, "bi-clipboard-check"),
+    ("reviews", _("Đánh giá, xếp loại"), "reviews:cycle_list", "bi-clipboard-check"),
     ("conferences", _("Hội nghị"), "conferences:list", "bi-easel"),
     ("campaigns", _("Vận động ủng hộ"), None, "bi-heart"),
     ("reports", _("Báo cáo"), None, "bi-file-earmark-text"),

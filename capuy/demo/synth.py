@@ -706,15 +706,23 @@ def generate(
         cells = writer.organizations(root)
         del root
         writer.members(member_rows(number, cells, rng, names), progress)
-    say(f"Đã ghi tổ chức và đảng viên ({time.monotonic() - started:.1f} s).")
+    say(f"Đã ghi tổ chức và đảng viên ({time.monotonic() - started:.1f} s{_server_cpu(using)}).")
     if isinstance(writer, CopyWriter) and writer.dropped:
         say(f"Tạo lại {len(writer.dropped)} chỉ mục của bảng đảng viên…")
     started = time.monotonic()
     writer.finish()
     if isinstance(writer, CopyWriter) and writer.dropped:
-        say(f"Kiểm tra khóa ngoại, tạo chỉ mục: {time.monotonic() - started:.1f} s.")
+        say(
+            f"Kiểm tra khóa ngoại, tạo chỉ mục: {time.monotonic() - started:.1f} s"
+            f"{_server_cpu(using)}."
+        )
         say(", ".join(f"{name} {seconds:.1f} s" for name, seconds in writer.timings))
     return provinces
+
+
+def _server_cpu(using: str) -> str:
+    seconds = backend_cpu_seconds(using)
+    return f"; CPU PostgreSQL đến nay {seconds:.1f} s" if seconds is not None else ""
 
 
 def backend_cpu_seconds(using: str = "default") -> float | None:

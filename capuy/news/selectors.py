@@ -4,6 +4,7 @@ scoped lists."""
 from __future__ import annotations
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,8 @@ PUBLIC_PAGE_SIZE = 20
 
 
 def public_list_rows(page: int = 1) -> tuple[list[tuple], bool]:
-    """The public list as plain rows (id, title, "dd/mm/yyyy hh:mm", views "1.532", lead)."""
+    """The public list as plain rows (url, title, "dd/mm/yyyy hh:mm", views "1.532", source,
+    lead), so the page renders strings only."""
     start = (max(page, 1) - 1) * PUBLIC_PAGE_SIZE
     rows = list(
         NewsItem.objects.published()
@@ -25,8 +27,16 @@ def public_list_rows(page: int = 1) -> tuple[list[tuple], bool]:
             start : start + PUBLIC_PAGE_SIZE + 1
         ]
     )
+    base = reverse("news:public_detail", args=[0]).removesuffix("0/")  # "/tin/"
     shown = [
-        (pk, title, localtime(at).strftime("%d/%m/%Y %H:%M"), format_number(views), tag, lead)
+        (
+            f"{base}{pk}/",
+            title,
+            localtime(at).strftime("%d/%m/%Y %H:%M"),
+            format_number(views),
+            tag,
+            lead,
+        )
         for pk, title, at, views, tag, lead in rows[:PUBLIC_PAGE_SIZE]
     ]
     return shown, len(rows) > PUBLIC_PAGE_SIZE

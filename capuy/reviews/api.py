@@ -22,7 +22,7 @@ from capuy.api.organizations import visible_organization
 from capuy.api.permissions import ScopedPermission
 from capuy.api.serializers import ScopedRelatedField, ServiceSerializer
 from capuy.api.viewsets import ScopedViewSet, ServiceWritesMixin
-from capuy.core.scoping import VIEW, scope_paths
+from capuy.core.scoping import VIEW
 from capuy.organizations.models import Organization
 
 from . import selectors, services
@@ -458,12 +458,7 @@ class ReviewFilter(django_filters.FilterSet):
         return qs.filter(org_path__startswith=org.path)
 
     def filter_competent(self, qs, name, value):
-        if not value:
-            return qs
-        paths = scope_paths(self.request.user, "change")
-        if paths is None:
-            return qs
-        return qs.filter(selectors._startswith_any("competent_path", paths))
+        return qs.filter(selectors.competent_q(self.request.user)) if value else qs
 
 
 class ReviewStepPermission(ScopedPermission):

@@ -278,9 +278,7 @@ def subject_list(
     if status in STATUS_FILTERS:
         qs = qs.filter(STATUS_FILTERS[status])
     if competent:
-        paths = scope_paths(user, "change")
-        if paths is not None:
-            qs = qs.filter(_startswith_any("competent_path", paths))
+        qs = qs.filter(competent_q(user))
     raw = " ".join(nfc(q or "").split())
     if search_key(raw):
         key = search_key(raw)
@@ -295,10 +293,16 @@ def subject_list(
     )
 
 
-def _startswith_any(lookup: str, paths: list[str]) -> Q:
+def competent_q(user) -> Q:
+    """Reviews the user may decide: the deciding organization lies in the user's change scope.
+    (The subject sits under its deciding organization, so the same prefix on ``org_path`` lets
+    the (cycle, org_path) index narrow the rows.)"""
+    paths = scope_paths(user, "change")
+    if paths is None:
+        return Q()
     q = Q(pk=None)
     for path in paths:
-        q |= Q(**{f"{lookup}__startswith": path})
+        q |= Q(competent_path__startswith=path, org_path__startswith=path)
     return q
 
 

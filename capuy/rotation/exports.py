@@ -120,8 +120,7 @@ def plan_workbook(plan: RotationPlan) -> bytes:
 
 def _event(row: RotationAssignment, *, confirmed: bool) -> Event:
     event = Event()
-    host = (settings.ALLOWED_HOSTS or ["capuy"])[0].lstrip(".") or "capuy"
-    event.add("uid", f"rotation-{row.pk}@{host}")
+    event.add("uid", f"luan-phien-{row.pk}@capuy")
     event.add("summary", f"Dự sinh hoạt {row.cell.cell.name}")
     event.add("dtstart", row.date)
     event.add("dtend", row.date + timedelta(days=1))

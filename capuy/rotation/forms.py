@@ -11,14 +11,14 @@ from capuy.members.models import Member
 from capuy.organizations.models import Organization
 
 from .models import RotationLeader, RotationPlan
-from .services import PLANNING_KINDS, _add_months
+from .services import PLANNING_KINDS, add_months
 
 
 def next_half_year(today: date | None = None) -> tuple[date, date]:
     """The six months starting next month: the usual rotation period."""
     today = today or timezone.localdate()
-    start = _add_months(today.replace(day=1), 1)
-    end = _add_months(start, 6) - timedelta(days=1)
+    start = add_months(today.replace(day=1), 1)
+    end = add_months(start, 6) - timedelta(days=1)
     return start, end
 
 

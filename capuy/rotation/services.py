@@ -105,7 +105,7 @@ def months_between(start: date, end: date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
@@ -147,7 +147,7 @@ def plan_defaults(organization: Organization, start: date, end: date) -> dict:
     """Rule values from the regulation in force: the period's share of the yearly quota."""
     rule = rule_in_force(organization, start)
     quota = quota_for(rule, organization.level)
-    defaults = {"min_per_leader": 1, "rule": rule}
+    defaults = {"min_per_leader": 1}
     if quota is not None and quota.min_attendances:
         months = months_between(start, end)
         defaults["min_per_leader"] = max(1, -(-quota.min_attendances * months // 12))
@@ -278,7 +278,7 @@ def _prepare_meetings(plan: RotationPlan, cells: list[Organization]) -> int:
                 day = month.replace(day=plan.default_meeting_day)
                 if start <= day <= end:
                     dates.append((day, MeetingKind.THUONG_KY, "", None))
-                month = _add_months(month, 1)
+                month = add_months(month, 1)
         for day, kind, place, schedule in dates:
             if (day.year, day.month) in existing[cell.pk, kind] or not cell.is_valid_on(day):
                 continue
@@ -326,6 +326,11 @@ def plan_create(
         committee = default_committee(organization, period_start)
     else:
         ensure_in_scope(acting_user, committee, VIEW)
+        require(
+            committee.term.organization.path in organization.ancestor_paths(),
+            "committee",
+            _("Cấp ủy phải là cấp ủy của %(org)s hoặc cấp trên.") % {"org": organization.name},
+        )
     defaults = plan_defaults(organization, period_start, period_end)
     values = {"min_per_leader": defaults["min_per_leader"], **rules}
     values = {k: v for k, v in values.items() if v is not None}
@@ -420,6 +425,15 @@ def leader_add(
             .select_related("committee__term__organization")
             .order_by("start_on")
             .last()
+        )
+    if seat is not None:
+        require(
+            seat.committee.term.organization.path in locked.organization.ancestor_paths()
+            and seat.start_on <= locked.period_end
+            and (seat.end_on is None or seat.end_on >= locked.period_start),
+            "seat",
+            _("Chức vụ phải thuộc cấp ủy %(org)s (hoặc cấp trên) và còn giữ trong kỳ.")
+            % {"org": locked.organization.name},
         )
     require(
         seat is not None and seat.member_id == member.pk,
@@ -628,7 +642,7 @@ class PlanProblem:
         M months before the period: the "not twice within M months" rule reaches back."""
         if not leaders or not plan.min_months_between:
             return {}
-        since = _add_months(plan.period_start.replace(day=1), -plan.min_months_between)
+        since = add_months(plan.period_start.replace(day=1), -plan.min_months_between)
         rows = Attendance.objects.filter(
             member_id__in=[row.member_id for row in leaders],
             meeting__cell_id__in=RotationCell.objects.filter(plan=plan).values("cell_id"),

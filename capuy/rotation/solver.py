@@ -32,13 +32,27 @@ Projecting a plan onto y[l, c] = number of visits of leader l to cell c loses on
 detail, and every tier above depends on y alone (changes only get smaller). With per-pair caps
 (visits that fit the M-month rule), per-leader caps (Σ_month min(K, free meeting days)) and
 per-cell caps, the projected problem is a min-cost flow with convex costs once the max tier is
-fixed to r: source → leader (one arc per unit, marginal tier costs) → cell → sink. Enumerating r
-gives the relaxation's exact optimum in milliseconds: a valid lower bound on every plan. CP-SAT
-then schedules dated visits on the relaxation's leader–cell pairs (plus the greedy's), with the
-bound as a redundant constraint; when it reaches the bound the plan is proven optimal. Otherwise
-the neighbourhood widens (more leaders per cell, then every eligible pair) until the time limit.
-At 60 leaders × 300 cells × 6 months the full slot model has ~95,000 Booleans and CP-SAT's
-presolve alone exceeds 30 s on two cores; the neighbourhoods hold a few thousand.
+fixed to r: source → leader (one arc per cost segment) → cell → sink; coverage and pins are
+rewards larger than every other cost together. A binary search on r gives the relaxation's
+exact optimum in milliseconds: a valid lower bound on every plan's objective. When re-planning,
+previous visits a pin forces out (same meeting, same day, or a month the pins fill to K) are
+never credited as kept, and those a pin squeezes out of a month pass a leader-month node that
+caps how many may stay, so the change tier's bound stays tight.
+
+The search
+----------
+The greedy baseline and the relaxation's allocation given dates (``_schedule``) seed CP-SAT on a
+neighbourhood: the relaxation's and the incumbent's leader–cell pairs with all their eligible
+meetings (a few thousand Booleans), the bound added as a redundant constraint and the best plan
+as a complete hint. A plan whose objective equals the bound is proven optimal and the search
+stops; otherwise the neighbourhood widens (3, then 12 random extra leaders per cell, then every
+eligible pair) while the time limit allows. Models above ``MAX_CP_SAT_VARS`` are not attempted:
+at 60 leaders × 1,800 meetings the full model has ~95,000 Booleans and CP-SAT's presolve alone
+outlasts 30 s on two cores. Every CP-SAT call runs within what is left of the time limit, and
+the whole call ends by it (a diagnosis of an impossible plan gets at least 2 s).
+
+When no plan exists, ``diagnose`` re-solves copies of the problem with one rule family dropped
+(``relaxed_problem``): the flow proves a copy impossible, a built plan proves it possible.
 """
 
 from __future__ import annotations
@@ -447,9 +461,7 @@ def relaxation(problem: Problem) -> Relaxation:
     for leader_key, slot_key in pairs:
         slot = problem.slot_by[slot_key]
         slots_of[leader_key, slot.cell].append(slot)
-        days[leader_key, month_index(slot.day)].add(
-            slot.day if rules.one_per_day else slot_key
-        )
+        days[leader_key, month_index(slot.day)].add(slot.day if rules.one_per_day else slot_key)
         usable[slot.cell].add(slot_key)
     pinned: dict[tuple[int, int], int] = defaultdict(int)
     pinned_kept: dict[tuple[int, int], int] = defaultdict(int)
@@ -683,9 +695,7 @@ class Built:
     coverage_hits: dict[int, cp_model.IntVar]
     objective: object = None
     # the auxiliary variables, so that a hint can be complete: (variable, value from a plan)
-    aux: list[tuple[cp_model.IntVar, Callable[[Breakdown, set], int]]] = field(
-        default_factory=list
-    )
+    aux: list[tuple[cp_model.IntVar, Callable[[Breakdown, set], int]]] = field(default_factory=list)
 
     def hint(self, problem: Problem, plan: set[Pair]) -> None:
         """Hint every variable from ``plan``: CP-SAT then starts from it at once."""
@@ -1118,7 +1128,9 @@ def solve(
         result.status = "INFEASIBLE"
         if diagnose_infeasible:
             result.culprits, result.diagnosis = diagnose(
-                problem, deadline=max(deadline, time.monotonic() + 2), workers=workers,
+                problem,
+                deadline=max(deadline, time.monotonic() + 2),
+                workers=workers,
                 relaxed=relaxed,
             )
         result.wall_time = time.monotonic() - started
@@ -1362,6 +1374,9 @@ def diagnose(
     culprits: list[str] = []
     unknown = False
     for i, family in enumerate(families):
+        if time.monotonic() >= deadline:
+            unknown = True
+            break
         # every check gets its share of what is left, so the last ones are not starved
         left = max(0.5, deadline - time.monotonic())
         share = time.monotonic() + left / (len(families) - i)

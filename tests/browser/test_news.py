@@ -63,6 +63,9 @@ def test_the_office_drafts_edits_publishes_and_the_public_counts_views(
     office = world.users["office"]
     TOTPDevice.objects.create(user=office, name="test", confirmed=True)
 
+    # The machine may be shared with other suites: give slow pages time (still bounded).
+    desktop.set_default_timeout(30_000)
+    desktop.set_default_navigation_timeout(60_000)
     log_in(desktop, "office", user=office)
     desktop.goto(f"{live_server.url}/tin/quan-ly/")
     desktop.get_by_test_id("news-draft-from-conference").click()
@@ -103,6 +106,8 @@ def test_the_office_drafts_edits_publishes_and_the_public_counts_views(
     item = NewsItem.objects.get()
     visitor = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     public = visitor.new_page()
+    public.set_default_timeout(30_000)
+    public.set_default_navigation_timeout(60_000)
     response = public.goto(f"{live_server.url}/tin/{item.pk}/")
     assert response.status == 404
 
@@ -135,6 +140,7 @@ def test_the_office_drafts_edits_publishes_and_the_public_counts_views(
         user_agent="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148",
     )
     phone = another.new_page()
+    phone.set_default_navigation_timeout(60_000)
     phone.goto(f"{live_server.url}/tin/{item.pk}/")
     assert phone.get_by_test_id("news-views").inner_text() == "2"
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 
 from capuy.campaigns import selectors, services
 
@@ -38,7 +39,10 @@ def ledger(world, campaign, give):
 
 
 def test_the_province_rolls_up_each_district_in_one_query(world, ledger, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the aggregate, then the children's names
+    # the aggregate, then the children's names (PostgreSQL: plus the statement's work_mem, set
+    # inside a savepoint here because the test runs in a transaction)
+    expected = 5 if connection.vendor == "postgresql" else 2
+    with django_assert_num_queries(expected):
         rollup = selectors.campaign_rollup(ledger, world.province)
     by_name = {(row.organization.name, row.direct): row.totals for row in rollup.rows}
     district = by_name[(world.district.name, False)]

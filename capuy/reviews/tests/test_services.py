@@ -530,3 +530,12 @@ def test_a_province_overlay_changes_only_what_it_sets(world):
         acting_user=world.users["office"], rule_set=overlay, organization=world.district, year=2020
     )
     assert cycle.deadlines["co_so"] == "2021-01-10"
+
+
+def test_the_to_decide_list_holds_what_the_user_is_competent_for(world, cycle):
+    grassroots_staff = grant(world, "xa_an_phu_2", Role.COMMITTEE_STAFF, world.grassroots)
+    mine = selectors.subject_list(grassroots_staff, cycle, competent=True)
+    kinds = {(r.subject_kind, r.organization_id) for r in mine}
+    assert ("member", world.cell.pk) in kinds
+    assert ("organization", world.cell.pk) in kinds  # its cells are decided by it
+    assert ("organization", world.grassroots.pk) not in kinds  # decided by the district

@@ -172,6 +172,7 @@ def test_replanning_after_a_pin_changes_as_little_as_possible():
     days = {(c, m): 1 + c for c in range(1, 9) for m in range(1, 7)}
     p = problem(leaders=4, cells=8, slots=monthly(range(1, 9), overrides=days))
     first = solve(p)
+
     def free_leader(slot):
         """Another leader with room that month (K = 2) and no visit to that cell."""
         month, cell = p.slot_by[slot].day.month, p.slot_by[slot].cell
@@ -257,3 +258,84 @@ def test_a_province_sized_problem_is_solved_within_the_time_limit(seed):
     assert result.wall_time < 25
     assert solver.violations(p, result.assignments) == []
     assert result.objective <= result.greedy_objective
+
+
+def _random_problem(seed: int) -> Problem:
+    """Small random instances: pins, a previous plan, shortfalls, absences, history, 1–2 meetings
+    a month, every rule switched on or off at random."""
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(seed)
+    months = rng.randint(2, 4)
+    rules = Rules(
+        max_per_month=rng.choice((1, 2)),
+        min_months_between=rng.choice((0, 1, 2, 3)),
+        cover_priority=rng.random() < 0.8,
+        min_per_leader=rng.choice((0, 1, 2)),
+        max_leaders_per_meeting=rng.choice((1, 1, 2)),
+        balance_weight=rng.choice((1, 10)),
+    )
+    units = [
+        Cell(c, f"C{c}", weight=rng.randint(1, 5), priority=rng.random() < 0.7)
+        for c in range(1, rng.randint(2, 7) + 1)
+    ]
+    slots = []
+    for unit in units:
+        for month in range(1, months + 1):
+            for _ in range(rng.choice((1, 1, 2))):
+                slots.append(Slot(len(slots) + 1, unit.key, date(2026, month, rng.randint(1, 6))))
+    people = []
+    for key in range(1, rng.randint(2, 5) + 1):
+        away = []
+        if rng.random() < 0.4:
+            begin = date(2026, rng.randint(1, months), rng.randint(1, 5))
+            away.append((begin, begin + timedelta(days=rng.randint(1, 20)), ""))
+        history = {rng.randint(1, len(units)): 2026 * 12 - 1} if rng.random() < 0.3 else {}
+        people.append(
+            Leader(
+                key,
+                f"L{key}",
+                shortfall=rng.choice((0, 0, 1, 2)),
+                home_cell=rng.choice([None, 1, 2]),
+                unavailable=away,
+                last_visit=history,
+            )
+        )
+    p = Problem(leaders=people, cells=units, slots=slots, rules=rules, holidays={TET: "Tết"})
+    pairs = p.pairs()
+    if pairs and rng.random() < 0.6:
+        previous = set(rng.sample(pairs, min(len(pairs), rng.randint(1, 6))))
+        pins = set(rng.sample(pairs, min(len(pairs), rng.randint(0, 2))))
+        p = Problem(
+            leaders=people,
+            cells=units,
+            slots=slots,
+            rules=rules,
+            holidays={TET: "Tết"},
+            pins=pins,
+            previous=previous,
+        )
+    return p
+
+
+@pytest.mark.parametrize("seed", range(0, 200, 8))
+def test_the_bound_is_valid_and_optimal_means_optimal(seed):
+    """Against the full CP-SAT model solved exactly: the relaxation never exceeds the optimum,
+    an impossible relaxation means an impossible plan, and "OPTIMAL" is the optimum."""
+    from ortools.sat.python import cp_model
+
+    p = _random_problem(seed)
+    relaxed = solver.relaxation(p)
+    exact = cp_model.CpSolver()
+    exact.parameters.max_time_in_seconds = 20
+    exact.parameters.num_workers = 2
+    status = exact.solve(solver.build(p).model)
+    if status == cp_model.INFEASIBLE:
+        assert solve(p).status == "INFEASIBLE"
+        return
+    assert status == cp_model.OPTIMAL
+    optimum = round(exact.objective_value)
+    assert relaxed.feasible and relaxed.bound <= optimum
+    result = solve(p)
+    assert result.status == "OPTIMAL" and result.objective == optimum
