@@ -549,34 +549,14 @@ HAND_SQL = [
     """SELECT level, status, confirmation = 'confirmed', extract(month FROM date), count(*)
        FROM meetings_attendance WHERE date BETWEEN %(start)s AND %(end)s AND cell_path LIKE %(like)s
        GROUP BY 1, 2, 3, 4""",
-    # members meeting the quota, per level
-    """WITH leaders AS (
-         SELECT s.member_id, o.kind, max(q.min_attendances) AS quota
-         FROM committees_seat s JOIN committees_committee c ON c.id = s.committee_id
-         JOIN committees_term t ON t.id = c.term_id
-         JOIN organizations_organization o ON o.id = t.organization_id
-         LEFT JOIN meetings_attendancerule r ON r.effective_from <= %(end)s
-              AND (r.effective_to IS NULL OR r.effective_to >= %(end)s)
-              AND r.organization_id IN (SELECT id FROM organizations_organization p
-                                        WHERE o.path LIKE p.path || '%%')
-         LEFT JOIN meetings_attendancequota q ON q.rule_id = r.id AND q.level =
-              CASE o.kind WHEN 'dang_bo_tinh' THEN 'tinh' WHEN 'dang_bo_huyen' THEN 'huyen' ELSE 'xa' END
-         WHERE o.path LIKE %(like)s AND o.kind IN ('dang_bo_tinh', 'dang_bo_huyen', 'dang_bo_xa')
-           AND s.start_on <= %(end)s AND (s.end_on IS NULL OR s.end_on >= %(start)s)
-         GROUP BY 1, 2),
-       counted AS (
-         SELECT member_id, count(*) AS n FROM meetings_attendance
-         WHERE status = 'recorded' AND date BETWEEN %(start)s AND %(end)s
-           AND member_id IN (SELECT member_id FROM leaders) GROUP BY 1)
-       SELECT l.kind, count(*), count(*) FILTER (WHERE coalesce(c.n, 0) >= l.quota)
-       FROM leaders l LEFT JOIN counted c USING (member_id) GROUP BY 1""",
     # cells of the year and cells visited
     """SELECT count(*) FROM organizations_organization
        WHERE kind IN ('chi_bo_co_so', 'chi_bo_truc_thuoc') AND path LIKE %(like)s
          AND (established_on IS NULL OR established_on <= %(end)s)
          AND (dissolved_on IS NULL OR dissolved_on >= %(start)s)""",
-    """SELECT count(DISTINCT cell_path) FROM meetings_attendance
-       WHERE status = 'recorded' AND date BETWEEN %(start)s AND %(end)s AND cell_path LIKE %(like)s""",
+    """SELECT count(*) FROM (SELECT DISTINCT cell_path FROM meetings_attendance
+       WHERE status = 'recorded' AND date BETWEEN %(start)s AND %(end)s
+         AND cell_path LIKE %(like)s) visited""",
     # flagged localities, and those visited (a semi-join on the paths cut to commune depth)
     """SELECT count(*) FROM organizations_organization o
        WHERE o.path LIKE %(like)s AND o.id IN (
@@ -599,6 +579,49 @@ HAND_SQL = [
     """SELECT level, count(*), sum(days) FROM meetings_fieldvisit
        WHERE date BETWEEN %(start)s AND %(end)s AND org_path LIKE %(like)s GROUP BY 1""",
 ]
+# Members meeting the quota, per level: the deepest regulation in force over each committee's
+# organization; attendances counted per leader (an index probe each) for one province, or by
+# one grouped scan joined to the leaders for the whole country.
+HAND_SQL_COMPLIANCE = """
+WITH seat_orgs AS (
+  SELECT id, path, CASE kind WHEN 'dang_bo_tinh' THEN 'tinh' WHEN 'dang_bo_huyen' THEN 'huyen'
+                             ELSE 'xa' END AS level
+  FROM organizations_organization
+  WHERE kind IN ('dang_bo_tinh', 'dang_bo_huyen', 'dang_bo_xa') AND path LIKE %(like)s),
+quotas AS (
+  SELECT DISTINCT ON (so.id) so.id AS org_id, q.min_attendances AS quota
+  FROM seat_orgs so
+  JOIN organizations_organization ro ON substr(so.path, 1, length(ro.path)) = ro.path
+  JOIN meetings_attendancerule r ON r.organization_id = ro.id AND r.effective_from <= %(end)s
+       AND (r.effective_to IS NULL OR r.effective_to >= %(end)s)
+  JOIN meetings_attendancequota q ON q.rule_id = r.id AND q.level = so.level
+  ORDER BY so.id, length(ro.path) DESC),
+leaders AS (
+  SELECT s.member_id, so.level, max(qu.quota) AS quota
+  FROM committees_seat s JOIN committees_committee c ON c.id = s.committee_id
+  JOIN committees_term t ON t.id = c.term_id JOIN seat_orgs so ON so.id = t.organization_id
+  LEFT JOIN quotas qu ON qu.org_id = so.id
+  WHERE s.start_on <= %(end)s AND (s.end_on IS NULL OR s.end_on >= %(start)s)
+  GROUP BY 1, 2)
+"""
+HAND_SQL_COMPLIANCE_PROVINCE = (
+    HAND_SQL_COMPLIANCE
+    + """
+SELECT level, count(*), count(*) FILTER (WHERE n >= quota) FROM (
+  SELECT l.level, l.quota, (SELECT count(*) FROM meetings_attendance a
+     WHERE a.member_id = l.member_id AND a.status = 'recorded'
+       AND a.date BETWEEN %(start)s AND %(end)s) AS n
+  FROM leaders l) x GROUP BY level"""
+)
+HAND_SQL_COMPLIANCE_COUNTRY = (
+    HAND_SQL_COMPLIANCE
+    + """
+SELECT l.level, count(*), count(*) FILTER (WHERE coalesce(c.n, 0) >= l.quota)
+FROM leaders l LEFT JOIN (
+  SELECT member_id, count(*) AS n FROM meetings_attendance
+  WHERE status = 'recorded' AND date BETWEEN %(start)s AND %(end)s GROUP BY member_id
+) c USING (member_id) GROUP BY l.level"""
+)
 HAND_SQL_UNITS = """SELECT substr(cell_path, 1, %(child)s),
       count(*) FILTER (WHERE level = 'tinh'), count(*) FILTER (WHERE level = 'huyen'),
       count(*) FILTER (WHERE level = 'xa'), count(*), count(DISTINCT cell_path)
@@ -619,7 +642,8 @@ def hand_written(org) -> None:
 
     # The same session setting as the report (work_mem for the large groupings).
     with analytic_reads(), connection.cursor() as cursor:
-        for sql in HAND_SQL + ([HAND_SQL_UNITS] if org else []):
+        compliance = HAND_SQL_COMPLIANCE_PROVINCE if org else HAND_SQL_COMPLIANCE_COUNTRY
+        for sql in [*HAND_SQL, compliance, *([HAND_SQL_UNITS] if org else [])]:
             cursor.execute(sql, params)
             cursor.fetchall()
 

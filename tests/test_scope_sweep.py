@@ -1772,20 +1772,20 @@ def test_the_allow_list_names_real_routes():
 
 # Deviations found by the sweep and reported to the route's owner. Strict: the test fails again
 # as soon as the route is fixed, so an entry cannot outlive its bug.
-KNOWN_GAPS: dict[str, str] = {
-    "accounts:token_revoke": "another user's token answers 302 (changing nothing) instead of "
-    "404: accounts.views.token_revoke should raise Http404 when api_token_revoke finds nothing",
-}
+# Routes with a known, named gap: marked strict xfail so fixing the gap fails until removed.
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def swept_params():
+    params = []
     for name in sorted(ROUTES):
         if name not in SWEPT:
             continue  # test_every_route_is_registered reports it
         marks = (
             [pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[name])] if name in KNOWN_GAPS else []
         )
-        yield pytest.param(name, marks=marks, id=name)
+        params.append(pytest.param(name, marks=marks, id=name))
+    return params
 
 
 @pytest.mark.parametrize("name", swept_params())

@@ -5,6 +5,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -121,8 +122,9 @@ def security(request):
 @login_required
 @require_POST
 def token_revoke(request, pk: int):
-    if services.api_token_revoke(user=request.user, token_id=pk):
-        messages.success(request, _("Đã thu hồi khóa API."))
+    if not services.api_token_revoke(user=request.user, token_id=pk):
+        raise Http404  # someone else's token, or already revoked
+    messages.success(request, _("Đã thu hồi khóa API."))
     return redirect("accounts:security")
 
 

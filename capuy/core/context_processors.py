@@ -11,8 +11,8 @@ _SECTIONS = [
     ("grassroots", _("Công tác cơ sở"), "meetings:list", "bi-signpost-2"),
     ("reviews", _("Đánh giá, xếp loại"), "reviews:cycle_list", "bi-clipboard-check"),
     ("conferences", _("Hội nghị"), "conferences:list", "bi-easel"),
-    ("campaigns", _("Vận động ủng hộ"), None, "bi-heart"),
-    ("reports", _("Báo cáo"), None, "bi-file-earmark-text"),
+    ("campaigns", _("Vận động ủng hộ"), "campaigns:list", "bi-heart"),
+    ("reports", _("Báo cáo"), "reports:quy_dinh_01", "bi-file-earmark-text"),
 ]
 
 

@@ -150,7 +150,8 @@ def news_update(*, acting_user, item: NewsItem, revision_note: str = "", **chang
         revision.save()
         _event(locked, NewsEventKind.REVISED, actor=acting_user, note=note)
     else:
-        _event(locked, NewsEventKind.EDITED, actor=acting_user, note=", ".join(changed))
+        labels = [str(NewsItem._meta.get_field(name).verbose_name) for name in changed]
+        _event(locked, NewsEventKind.EDITED, actor=acting_user, note=", ".join(labels))
     return locked
 
 

@@ -22,6 +22,7 @@ from capuy.organizations.choices import OrgKind
 from . import grassroots as figures
 from .compliance import compliance_summary
 from .documents import Paragraph, PartyDocument, Table
+from .grouping import top_nodes
 from .periods import UPPER_LEVELS, Period, level_label, levels_of_year, period_for
 from .tuning import analytic_reads
 
@@ -36,19 +37,18 @@ COUNT_ALL = "Tính tất cả các lượt dự đã ghi nhận, kể cả lư�
 COUNT_CONFIRMED = "Chỉ tính các lượt dự đã được chi bộ xác nhận."
 
 
-def regulation_for(org, period: Period) -> AttendanceRule | None:
+def regulation_for(org, period: Period, user=None) -> AttendanceRule | None:
     """The regulation the report is about: the deepest one covering ``org`` in force at the
-    period's reference date (any in force, for the whole scope)."""
+    period's reference date. For the user's whole scope, the one covering it when the scope is
+    one subtree (several provinces may each have their own: then none is named)."""
     from capuy.meetings.selectors import rule_in_force
 
-    if org is not None:
-        return rule_in_force(org, period.on)
-    return (
-        AttendanceRule.objects.filter(effective_from__lte=period.on)
-        .exclude(effective_to__lt=period.on)
-        .order_by("organization__depth", "-effective_from", "id")
-        .first()
-    )
+    if org is None:
+        nodes = top_nodes(user) if user is not None else []
+        if len(nodes) != 1:
+            return None
+        org = nodes[0]
+    return rule_in_force(org, period.on)
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -78,7 +78,7 @@ def _build_report(user, *, year: int, org, confirmed_only: bool, today: date | N
         if level not in shown
         and (by_level.get(level, {}).get("attendances") or compliance[level]["members"])
     ]
-    rule = regulation_for(org, period)
+    rule = regulation_for(org, period, user)
     rule_quotas = {q.level: q.min_attendances for q in rule.quotas.all()} if rule else {}
     levels = []
     for level in UPPER_LEVELS:
@@ -138,7 +138,6 @@ def _build_report(user, *, year: int, org, confirmed_only: bool, today: date | N
                 "title": rule.title,
                 "issued_on": rule.issued_on.isoformat(),
                 "issuing_body": rule.issuing_body,
-                "organization": rule.organization.name,
             }
             if rule
             else None

@@ -31,7 +31,9 @@ def test_repeated_failures_lock_the_username_from_that_address(client, world, se
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("accounts:login"), {"username": "inspector", "password": "sai"})
     # even the right password is refused while locked
-    response = client.post(reverse("accounts:login"), {"username": "inspector", "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "inspector", "password": PASSWORD}
+    )
     assert response.status_code == 429
     assert "tạm thời bị khóa" in response.content.decode()
     assert "_auth_user_id" not in client.session

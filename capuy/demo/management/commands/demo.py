@@ -71,6 +71,7 @@ class Command(BaseCommand):
                 summary = province.build_demo(
                     members=members, seed=seed, progress=bar.update, say=self.stdout.write
                 )
+            self._build_capabilities(summary, seed)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -104,3 +105,25 @@ class Command(BaseCommand):
             "admin và vanphong đăng nhập bằng mật khẩu và mã xác thực 2 lớp: "
             "chạy `capuy demo_otp` để xem mã hiện tại của họ."
         )
+
+    def _build_capabilities(self, summary, seed):
+        """The demo's records of the later capabilities, each from its own generator module."""
+        import importlib
+        import random
+
+        builders = [
+            ("capuy.demo.grassroots", "build_grassroots_demo"),
+            ("capuy.demo.conferences", "build_conference_demo"),
+            ("capuy.demo.campaigns", "build_campaign_demo"),
+        ]
+        for module_name, function_name in builders:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError:
+                continue
+            build = getattr(module, function_name)
+            self.stdout.write(f"… {function_name}")
+            if function_name == "build_grassroots_demo":
+                build(random.Random(seed), root=summary.root)
+            else:
+                build(root=summary.root)
