@@ -96,7 +96,7 @@ def render_receipt_pdf(contribution: Contribution, shares=()) -> bytes:
 
     campaign = contribution.campaign
     org = campaign.organization
-    pdf = FPDF(orientation="L", unit="mm", format="A5")
+    pdf = FPDF(orientation="L", unit="mm", format=(148, 210))  # A5
     pdf.set_margins(15, 12, 15)
     pdf.set_auto_page_break(True, margin=12)
     for style, suffix in (("", "Regular"), ("B", "Bold"), ("I", "Italic"), ("BI", "BoldItalic")):

@@ -16,6 +16,10 @@ _SECTIONS = [
 ]
 
 
+# Sections whose pages live in several URL namespaces.
+_ALSO_ACTIVE = {"grassroots": ("concerns", "rotation", "grassroots")}
+
+
 def navigation(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"nav_sections": []}
@@ -29,7 +33,8 @@ def navigation(request):
                 "label": label,
                 "url": reverse(url_name) if url_name else None,
                 "icon": icon,
-                "active": bool(url_name) and url_name.split(":")[0] == namespace,
+                "active": bool(url_name)
+                and (url_name.split(":")[0] == namespace or namespace in _ALSO_ACTIVE.get(key, ())),
             }
         )
     return {"nav_sections": sections}
