@@ -659,7 +659,24 @@ def timed(fn, runs: int) -> dict:
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
-    times.sort()
+    return _summary(sorted(times))
+
+
+def paired(first, second, runs: int) -> tuple[dict, dict]:
+    """Time two functions alternately, so that both see the same load on a shared machine."""
+    for _ in range(2):
+        first()
+        second()
+    times: tuple[list, list] = ([], [])
+    for _ in range(runs):
+        for fn, bucket in ((first, times[0]), (second, times[1])):
+            start = time.perf_counter()
+            fn()
+            bucket.append((time.perf_counter() - start) * 1000)
+    return tuple(_summary(sorted(t)) for t in times)
+
+
+def _summary(times: list[float]) -> dict:
     return {
         "median_ms": round(statistics.median(times), 1),
         "p95_ms": round(times[max(0, int(round(0.95 * len(times))) - 1)], 1),
@@ -689,10 +706,12 @@ def measure(runs: int) -> dict:
 
     data_country = report(None)
     data_province = report(province)
-    results["report_country"] = timed(lambda: report(None), runs)
-    results["sql_country"] = timed(lambda: hand_written(None), runs)
-    results["report_province"] = timed(lambda: report(province), runs)
-    results["sql_province"] = timed(lambda: hand_written(province), runs)
+    results["report_country"], results["sql_country"] = paired(
+        lambda: report(None), lambda: hand_written(None), runs
+    )
+    results["report_province"], results["sql_province"] = paired(
+        lambda: report(province), lambda: hand_written(province), runs
+    )
     with CaptureQueriesContext(connection) as queries:
         report(province)
     results["report_province"]["queries"] = len(queries)

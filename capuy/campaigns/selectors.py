@@ -18,6 +18,7 @@ million receipts rolls up from ~50.000 rows.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -158,8 +159,11 @@ def _grouped_totals(campaign_id: int, prefix: str, length: int) -> dict[str, Tot
     )
     # Paths are treebeard's [0-9A-Z] steps: no LIKE wildcard to escape.
     params = {"campaign": campaign_id, "prefix": f"{prefix}%", "len": length}
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    on_postgresql = connection.vendor == "postgresql"
+    # SET LOCAL needs its own transaction; elsewhere a savepoint would only add round trips.
+    scope = transaction.atomic() if on_postgresql else contextlib.nullcontext()
+    with scope, connection.cursor() as cursor:
+        if on_postgresql:
             # The planner cannot know that a prefix of the path has far fewer values than the
             # path: let it aggregate the (at most ~50.000) node sums in memory, not on disk.
             cursor.execute("SET LOCAL work_mem = '32MB'")

@@ -19,6 +19,7 @@ def term_create(
     ensure_in_scope(acting_user, organization, CHANGE)
     term = Term(organization=organization, name=name.strip(), start_on=start_on, end_on=end_on)
     term.full_clean()
+    term._history_user = acting_user  # the audit trail names who did it
     term.save()
     return term
 
@@ -28,6 +29,7 @@ def committee_create(*, acting_user, term: Term, kind: str) -> Committee:
     ensure_in_scope(acting_user, term, CHANGE)
     committee = Committee(term=term, kind=kind)
     committee.full_clean()
+    committee._history_user = acting_user  # the audit trail names who did it
     committee.save()
     return committee
 
@@ -69,6 +71,7 @@ def seat_assign(
     )
     seat.full_clean()
     _check_seat(seat)
+    seat._history_user = acting_user  # the audit trail names who did it
     seat.save()
     return seat
 
@@ -80,6 +83,7 @@ def seat_update(*, acting_user, seat: Seat, **changes) -> Seat:
     if apply_changes(locked, changes, ("role", "start_on", "end_on", "note")):
         locked.full_clean()
         _check_seat(locked)
+        locked._history_user = acting_user  # the audit trail names who did it
         locked.save()
     return locked
 

@@ -62,6 +62,7 @@ def member_create(*, acting_user, cell: Organization, **fields) -> Member:
     member.fill_derived()
     _check_dates(member)
     member.full_clean()
+    member._history_user = acting_user  # the audit trail names who did it
     member.save()
     adjust_member_counts(cell.path, +1)
     ensure_in_scope(acting_user, member, CHANGE)
@@ -79,6 +80,7 @@ def member_update(*, acting_user, member: Member, **changes) -> Member:
         locked.fill_derived()
         _check_dates(locked)
         locked.full_clean()
+        locked._history_user = acting_user  # the audit trail names who did it
         locked.save()
     return locked
 
@@ -117,6 +119,7 @@ def member_transfer(
     adjust_member_counts(locked.org_path, -1)
     locked.cell = to_cell
     locked.org_path = to_cell.path
+    locked._history_user = acting_user  # the audit trail names who did it
     locked.save()
     adjust_member_counts(to_cell.path, +1)
     return transfer
@@ -131,5 +134,6 @@ def member_delete(*, acting_user, member: Member) -> None:
         not locked.seats.exists(), "__all__", _("Đảng viên đang giữ chức vụ cấp ủy, không thể xóa.")
     )
     path = locked.org_path
+    locked._history_user = acting_user  # the audit trail names who did it
     locked.delete()
     adjust_member_counts(path, -1)

@@ -4,42 +4,13 @@ scoped lists."""
 from __future__ import annotations
 
 from django.http import Http404
-from django.urls import reverse
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from capuy.core.scoping import VIEW
-from capuy.core.vntext import format_number
 
 from .models import NewsItem, NewsPhoto
 
 PUBLIC_PAGE_SIZE = 20
-
-
-def public_list_rows(page: int = 1) -> tuple[list[tuple], bool]:
-    """The public list as plain rows (url, title, "dd/mm/yyyy hh:mm", views "1.532", source,
-    lead), so the page renders strings only."""
-    start = (max(page, 1) - 1) * PUBLIC_PAGE_SIZE
-    rows = list(
-        NewsItem.objects.published()
-        .order_by("-published_at", "-id")
-        .values_list("id", "title", "published_at", "view_count", "source_tag", "lead")[
-            start : start + PUBLIC_PAGE_SIZE + 1
-        ]
-    )
-    base = reverse("news:public_detail", args=[0]).removesuffix("0/")  # "/tin/"
-    shown = [
-        (
-            f"{base}{pk}/",
-            title,
-            localtime(at).strftime("%d/%m/%Y %H:%M"),
-            format_number(views),
-            tag,
-            lead,
-        )
-        for pk, title, at, views, tag, lead in rows[:PUBLIC_PAGE_SIZE]
-    ]
-    return shown, len(rows) > PUBLIC_PAGE_SIZE
 
 
 def office_list(user, *, status: str = ""):

@@ -61,12 +61,7 @@ def article_blocks(item, photos) -> list[tuple[str, object]]:
 def public_list(request):
     raw = request.GET.get("page", "1")
     page = int(raw) if raw.isdigit() and int(raw) > 0 else 1
-    rows, has_next = selectors.public_list_rows(page)
-    response = render(
-        request,
-        "news/public_list.html",
-        {"rows": rows, "page": page, "has_next": has_next},
-    )
+    response = HttpResponse(public.list_page(page))
     patch_cache_control(response, public=True, max_age=30)
     return response
 

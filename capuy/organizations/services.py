@@ -89,6 +89,7 @@ def organization_update(*, acting_user, organization: Organization, **changes) -
     changed = apply_changes(org, changes, EDITABLE_FIELDS)
     if changed:
         org.full_clean(exclude=["path", "depth", "numchild"])
+        org._history_user = acting_user  # the audit trail names who did it
         org.save()
     return org
 
@@ -117,6 +118,7 @@ def organization_dissolve(
     org.dissolved_on = dissolved_on
     org.merged_into = merged_into
     org.full_clean(exclude=["path", "depth", "numchild"])
+    org._history_user = acting_user  # the audit trail names who did it
     org.save()
     return org
 
@@ -138,6 +140,7 @@ def organization_flag_add(
         organization=organization, kind=kind, valid_from=valid_from, valid_to=valid_to, note=note
     )
     flag.full_clean()
+    flag._history_user = acting_user  # the audit trail names who did it
     flag.save()
     return flag
 

@@ -16,6 +16,7 @@ quota pro rata of the days gone by), *behind* otherwise. Rows without a regulati
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import connection
 from django.db.models import Case, IntegerField, Max, Min, Q, QuerySet, Value, When
@@ -42,15 +43,21 @@ SEAT_KIND = "committee__term__organization__kind"
 
 @dataclass(frozen=True)
 class QuotaRule:
-    path: str
+    """A regulation in force, as the computations need it."""
+
+    path: str  # of the organization it applies to (and its subtree)
     number: str
     quotas: dict  # level -> min attendances
+    title: str = ""
+    issued_on: date | None = None
+    issuing_body: str = ""
 
 
 def rules_for(org, period: Period) -> list[QuotaRule]:
     """Regulations in force on the period's reference date that may govern seats under
-    ``org`` (its ancestors' and its descendants'), deepest first. Not scoped: which regulation
-    governs an organization does not depend on who asks."""
+    ``org`` (its ancestors' and its descendants'), deepest first; the newest one of an
+    organization when several are. Two queries. Not scoped: which regulation governs an
+    organization does not depend on who asks."""
     on = period.on
     rules = AttendanceRule.objects.filter(effective_from__lte=on).filter(
         Q(effective_to__isnull=True) | Q(effective_to__gte=on)
@@ -60,18 +67,26 @@ def rules_for(org, period: Period) -> list[QuotaRule]:
             Q(organization__path__in=org.ancestor_paths())
             | Q(organization__path__startswith=org.path)
         )
-    quotas: dict[int, dict] = {}
-    for rule_id, level, minimum in AttendanceQuota.objects.filter(rule__in=rules).values_list(
-        "rule_id", "level", "min_attendances"
-    ):
-        quotas.setdefault(rule_id, {})[level] = minimum
-    found = {}
-    ordered = rules.order_by("-organization__depth", "-effective_from", "-id").values_list(
-        "pk", "organization__path", "number"
+    ordered = list(
+        rules.order_by("-organization__depth", "-effective_from", "-id").values_list(
+            "pk", "organization__path", "number", "title", "issued_on", "issuing_body"
+        )
     )
-    for pk, path, number in ordered:
-        found.setdefault(path, QuotaRule(path, number, quotas.get(pk, {})))  # newest per org
+    quotas: dict[int, dict] = {}
+    for rule_id, level, minimum in AttendanceQuota.objects.filter(
+        rule_id__in=[row[0] for row in ordered]
+    ).values_list("rule_id", "level", "min_attendances"):
+        quotas.setdefault(rule_id, {})[level] = minimum
+    found: dict[str, QuotaRule] = {}
+    for pk, path, number, title, issued_on, body in ordered:
+        found.setdefault(path, QuotaRule(path, number, quotas.get(pk, {}), title, issued_on, body))
     return sorted(found.values(), key=lambda r: -len(r.path))
+
+
+def rule_covering(rules: list[QuotaRule], path: str) -> QuotaRule | None:
+    """The deepest of ``rules`` applying to the organization at ``path`` (its own or an
+    ancestor's)."""
+    return next((rule for rule in rules if path.startswith(rule.path)), None)
 
 
 def quota_expression(rules: list[QuotaRule], level: str, path_field: str = SEAT_PATH):
@@ -107,6 +122,7 @@ def leader_base(
     org=None,
     level: str | None = None,
     member_id: int | None = None,
+    rules: list[QuotaRule] | None = None,
 ) -> QuerySet:
     """One row per (member, level) with the level's ``quota`` and the committee's organization
     (``seat_org_id``), from seats held at some time in the period that the user may see.
@@ -114,13 +130,16 @@ def leader_base(
     With ``member_id`` the rows are that member's own, whatever the user's scope ("Của tôi":
     the caller passes the signed-in user's own member).
     """
-    rules = rules_for(org, period)
+    rules = rules_for(org, period) if rules is None else rules
     levels = [level] if level else list(UPPER_LEVELS)
-    base = (
-        Seat.objects.filter(member_id=member_id)
-        if member_id is not None
-        else Seat.objects.visible_to(user, VIEW)
-    )
+    from .grassroots import within_scope
+
+    if member_id is not None:
+        base = Seat.objects.filter(member_id=member_id)
+    elif org is not None and within_scope(org, user):
+        base = Seat.objects.all()  # narrowed to org's subtree below, inside the user's scope
+    else:
+        base = Seat.objects.visible_to(user, VIEW)
     seats = (
         base.filter(start_on__lte=period.end)
         .filter(Q(end_on__isnull=True) | Q(end_on__gte=period.start))
@@ -169,6 +188,7 @@ def compliance_sql(
     level: str | None = None,
     confirmed_only: bool = False,
     member_id: int | None = None,
+    rules: list[QuotaRule] | None = None,
 ) -> tuple[str, list]:
     """SQL of the leader rows with their ``attendances`` in the period (all of them, whatever
     the seat they were recorded under), for the callers below to wrap.
@@ -178,7 +198,7 @@ def compliance_sql(
     grouped scan of the year's attendances joined to the leaders.
     """
     base_sql, base_params = leader_base(
-        user, period, org=org, level=level, member_id=member_id
+        user, period, org=org, level=level, member_id=member_id, rules=rules
     ).query.sql_with_params()
     ops = connection.ops
     table = ops.quote_name(Attendance._meta.db_table)
@@ -236,11 +256,11 @@ def status_of(row: dict, period: Period) -> str:
 
 
 def compliance_by_committee(
-    user, period: Period, *, org=None, confirmed_only: bool = False
+    user, period: Period, *, org=None, confirmed_only: bool = False, rules=None
 ) -> list[dict]:
     """``[{"level", "seat_org_id", "members", "quota", met/on_track/behind/no_quota}]``: one
     query for the summary per level and the members below quota per committee."""
-    sql, params = compliance_sql(user, period, org=org, confirmed_only=confirmed_only)
+    sql, params = compliance_sql(user, period, org=org, confirmed_only=confirmed_only, rules=rules)
     counts = ", ".join(
         f"SUM(CASE WHEN {_status_sql(status, period)} THEN 1 ELSE 0 END) AS {status}"
         for status in (MET, ON_TRACK, BEHIND, NO_QUOTA)
@@ -268,11 +288,11 @@ def summary_from(by_committee: list[dict]) -> dict[str, dict]:
 
 
 def compliance_summary(
-    user, period: Period, *, org=None, confirmed_only: bool = False
+    user, period: Period, *, org=None, confirmed_only: bool = False, rules=None
 ) -> dict[str, dict]:
     """``{level: {"members", "quota", "met", "on_track", "behind", "no_quota"}}``, one query."""
     return summary_from(
-        compliance_by_committee(user, period, org=org, confirmed_only=confirmed_only)
+        compliance_by_committee(user, period, org=org, confirmed_only=confirmed_only, rules=rules)
     )
 
 

@@ -16,6 +16,7 @@ Vietnamese), so the two files always say the same thing. Layout, per domain.md Â
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
@@ -24,6 +25,8 @@ from pathlib import Path
 from capuy.core.vntext import format_date_long
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
+# fpdf2 subsets the font with fontTools, which logs every table at INFO: not worth a line.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from django.db.models.functions import ExtractMonth, Substr
 from capuy.concerns.choices import CLOSED_STATUSES, OPEN_STATUSES, ConcernStatus
 from capuy.concerns.models import Concern
 from capuy.concerns.selectors import overdue_q
-from capuy.core.scoping import VIEW
+from capuy.core.scoping import VIEW, scope_paths
 from capuy.meetings.choices import AttendanceStatus, Confirmation
 from capuy.meetings.models import Attendance, FieldVisit
 from capuy.organizations.choices import CELL_KINDS, FlagKind
@@ -29,30 +29,45 @@ def _under(qs: QuerySet, field: str, org) -> QuerySet:
     return qs if org is None else qs.filter(**{f"{field}__startswith": org.path})
 
 
+def within_scope(org, user) -> bool:
+    """Whether ``org``'s whole subtree lies inside the user's view (grants cover subtrees)."""
+    paths = scope_paths(user, VIEW)
+    return paths is None or any(org.path.startswith(path) for path in paths)
+
+
+def scoped(model, user, org, field: str | None = None) -> QuerySet:
+    """``model``'s rows visible to the user under ``org``: ``visible_to``, whose prefix filter
+    is left out when ``org`` lies inside the user's scope, since the ``org`` prefix is then the
+    narrower one (two prefix filters on one column make the planner underestimate the rows
+    tenfold and pick nested loops over a year of attendances)."""
+    field = field or model.SCOPE_PATH
+    if org is not None and within_scope(org, user):
+        return _under(model._default_manager.all(), field, org)
+    return _under(model._default_manager.visible_to(user, VIEW), field, org)
+
+
 def attendances(
     user, period: Period, *, org=None, confirmed_only: bool = False, status=None
 ) -> QuerySet:
     """Attendance rows of the period under ``org`` that the figures count."""
-    qs = Attendance.objects.visible_to(user, VIEW)
+    qs = scoped(Attendance, user, org)
     if status == AttendanceStatus.PLANNED:
         qs = qs.filter(status=AttendanceStatus.PLANNED)
     else:
         qs = qs.counted(confirmed_only=confirmed_only)
-    qs = qs.filter(date__gte=period.start, date__lte=period.end)
-    return _under(qs, "cell_path", org)
+    return qs.filter(date__gte=period.start, date__lte=period.end)
 
 
 def attendance_breakdown(user, period: Period, *, org=None) -> list[dict]:
     """One scan of the period's attendance rows (recorded and planned) grouped by level, status,
     confirmation and month: every attendance figure of a page or report is derived from it."""
-    qs = Attendance.objects.visible_to(user, VIEW).filter(
+    qs = scoped(Attendance, user, org).filter(
         status__in=(AttendanceStatus.RECORDED, AttendanceStatus.PLANNED),
         date__gte=period.start,
         date__lte=period.end,
     )
     return list(
-        _under(qs, "cell_path", org)
-        .annotate(month=ExtractMonth("date"))
+        qs.annotate(month=ExtractMonth("date"))
         .order_by()
         .values("level", "status", "confirmation", "month")
         .annotate(n=Count("pk"))
@@ -104,17 +119,15 @@ def attendances_by_unit(user, period: Period, org, *, confirmed_only: bool = Fal
     per_level = {level: Count("pk", filter=Q(level=level)) for level in UPPER_LEVELS} | {
         "cells": Count("cell_path", distinct=True)
     }
-    qs = attendances(user, period, confirmed_only=confirmed_only)
-    return groups_for(user, qs, "cell_path", org, start=period.start, end=period.end, **per_level)
+    qs = attendances(user, period, org=org, confirmed_only=confirmed_only)
+    return groups_for(
+        user, qs, "cell_path", org, start=period.start, end=period.end, under=True, **per_level
+    )
 
 
 def cells_in_period(user, period: Period, *, org=None) -> QuerySet:
-    qs = valid_between(
-        Organization.objects.visible_to(user, VIEW).filter(kind__in=CELL_KINDS),
-        period.start,
-        period.end,
-    )
-    return _under(qs, "path", org)
+    qs = scoped(Organization, user, org).filter(kind__in=CELL_KINDS)
+    return valid_between(qs, period.start, period.end)
 
 
 def cells_never_visited(
@@ -147,16 +160,15 @@ def flagged_localities(user, period: Period, *, org=None) -> QuerySet:
     flags = OrganizationFlag.objects.filter(kind__in=FLAG_KINDS, valid_from__lte=period.end).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=period.start)
     )
-    qs = Organization.objects.visible_to(user, VIEW).filter(pk__in=flags.values("organization_id"))
-    return _under(qs, "path", org)
+    return scoped(Organization, user, org).filter(pk__in=flags.values("organization_id"))
 
 
-def visited_filters(
-    period: Period, localities: QuerySet, *, org=None, confirmed_only=False
+def _visited_filters(
+    period: Period, depths: list[int], *, org=None, confirmed_only=False
 ) -> list[Q]:
     """One filter per depth of the localities, matching those with a counted attendance in a
-    cell under them: ``path IN (attendance paths cut to that depth)``. Used in a WHERE clause
-    the database runs it as a hash semi-join (not one LIKE per locality)."""
+    cell under them: ``path IN (attendance paths cut to that depth)``. In a WHERE clause the
+    database runs it as a hash semi-join (not one LIKE per locality)."""
     counted = _under(
         Attendance.objects.counted(confirmed_only=confirmed_only).filter(
             date__gte=period.start, date__lte=period.end
@@ -165,7 +177,7 @@ def visited_filters(
         org,
     )
     filters = []
-    for depth in sorted(set(localities.order_by().values_list("depth", flat=True))):
+    for depth in sorted(depths):
         length = depth * Organization.steplen
         prefixes = counted.annotate(prefix=Substr("cell_path", 1, length)).values("prefix")
         filters.append(Q(depth=depth, path__in=prefixes))
@@ -173,10 +185,12 @@ def visited_filters(
 
 
 def visited_localities(
-    period: Period, localities: QuerySet, *, org=None, confirmed_only=False
+    period: Period, localities: QuerySet, *, org=None, confirmed_only=False, depths=None
 ) -> QuerySet:
     """The localities (of ``localities``, all under ``org``) with a counted attendance."""
-    filters = visited_filters(period, localities, org=org, confirmed_only=confirmed_only)
+    if depths is None:
+        depths = set(localities.order_by().values_list("depth", flat=True))
+    filters = _visited_filters(period, list(depths), org=org, confirmed_only=confirmed_only)
     if not filters:
         return localities.none()
     if len(filters) == 1:
@@ -190,9 +204,12 @@ def visited_localities(
 def flagged_coverage(user, period: Period, *, org=None, confirmed_only: bool = False) -> dict:
     """``{"localities", "visited", "share"}``: flagged localities with at least one attendance."""
     localities = flagged_localities(user, period, org=org)
-    total = localities.count()
+    by_depth = dict(localities.order_by().values_list("depth").annotate(n=Count("pk")))
+    total = sum(by_depth.values())
     visited = (
-        visited_localities(period, localities, org=org, confirmed_only=confirmed_only).count()
+        visited_localities(
+            period, localities, org=org, confirmed_only=confirmed_only, depths=by_depth
+        ).count()
         if total
         else 0
     )
@@ -200,8 +217,7 @@ def flagged_coverage(user, period: Period, *, org=None, confirmed_only: bool = F
 
 
 def concerns_in(user, period: Period, *, org=None) -> QuerySet:
-    qs = Concern.objects.visible_to(user, VIEW).raised_in(period.start, period.end)
-    return _under(qs, "cell_path", org)
+    return scoped(Concern, user, org).raised_in(period.start, period.end)
 
 
 def concern_figures(user, period: Period, *, org=None) -> dict:
@@ -233,9 +249,6 @@ def concern_overdue_q(period: Period) -> Q:
 
 
 def field_visit_figures(user, period: Period, *, org=None) -> dict[str, dict]:
-    qs = FieldVisit.objects.visible_to(user, VIEW).filter(
-        date__gte=period.start, date__lte=period.end
-    )
-    qs = _under(qs, "org_path", org)
+    qs = scoped(FieldVisit, user, org).filter(date__gte=period.start, date__lte=period.end)
     rows = qs.order_by().values("level").annotate(visits=Count("pk"), days=Sum("days"))
     return {row.pop("level"): {"visits": row["visits"], "days": row["days"] or 0} for row in rows}

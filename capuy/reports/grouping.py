@@ -57,16 +57,18 @@ def top_nodes(user) -> list[Organization]:
 
 
 def group_by_child(
-    qs: QuerySet, path_field: str, org: Organization, **aggregates
+    qs: QuerySet, path_field: str, org: Organization, *, under=False, **aggregates
 ) -> dict[str, dict]:
-    """``{child path: {"total": n, **aggregates}}`` for rows of ``qs`` under ``org``.
+    """``{child path: {"total": n, **aggregates}}`` for rows of ``qs`` under ``org`` (``under``:
+    ``qs`` holds only such rows already).
 
     Rows lying on ``org`` itself (a cell's own rows) are keyed by ``org.path``.
     """
     prefix = Substr(path_field, 1, len(org.path) + STEP)
+    if not under:
+        qs = qs.filter(**{f"{path_field}__startswith": org.path})
     rows = (
-        qs.filter(**{f"{path_field}__startswith": org.path})
-        .annotate(group_path=prefix)
+        qs.annotate(group_path=prefix)
         .order_by()
         .values("group_path")
         .annotate(total=Count("pk"), **aggregates)
@@ -75,11 +77,19 @@ def group_by_child(
 
 
 def groups_for(
-    user, qs: QuerySet, path_field: str, org: Organization, *, start=None, end=None, **aggregates
+    user,
+    qs: QuerySet,
+    path_field: str,
+    org: Organization,
+    *,
+    start=None,
+    end=None,
+    under=False,
+    **aggregates,
 ) -> list[Group]:
     """One ``Group`` per child of ``org`` (valid in the period), zeros included, in tree order;
     rows on ``org`` itself come first as its own group."""
-    counted = group_by_child(qs, path_field, org, **aggregates)
+    counted = group_by_child(qs, path_field, org, under=under, **aggregates)
     empty = {"total": 0, **dict.fromkeys(aggregates, 0)}
     groups = []
     if org.path in counted:

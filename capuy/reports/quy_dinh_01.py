@@ -16,11 +16,10 @@ from django.utils import timezone
 from capuy.committees.choices import SeatRole
 from capuy.committees.models import Seat
 from capuy.core.vntext import format_date, format_number, format_percent
-from capuy.meetings.models import AttendanceRule
 from capuy.organizations.choices import OrgKind
 
 from . import grassroots as figures
-from .compliance import compliance_summary
+from .compliance import QuotaRule, compliance_summary, rule_covering, rules_for
 from .documents import Paragraph, PartyDocument, Table
 from .grouping import top_nodes
 from .periods import UPPER_LEVELS, Period, level_label, levels_of_year, period_for
@@ -37,18 +36,18 @@ COUNT_ALL = "Tính tất cả các lượt dự đã ghi nhận, kể cả lư�
 COUNT_CONFIRMED = "Chỉ tính các lượt dự đã được chi bộ xác nhận."
 
 
-def regulation_for(org, period: Period, user=None) -> AttendanceRule | None:
+def regulation_for(org, period: Period, user=None, rules=None) -> QuotaRule | None:
     """The regulation the report is about: the deepest one covering ``org`` in force at the
     period's reference date. For the user's whole scope, the one covering it when the scope is
     one subtree (several provinces may each have their own: then none is named)."""
-    from capuy.meetings.selectors import rule_in_force
-
     if org is None:
         nodes = top_nodes(user) if user is not None else []
         if len(nodes) != 1:
             return None
         org = nodes[0]
-    return rule_in_force(org, period.on)
+        rules = None
+    rules = rules_for(org, period) if rules is None else rules
+    return rule_covering(rules, org.path)
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -69,7 +68,10 @@ def _build_report(user, *, year: int, org, confirmed_only: bool, today: date | N
     by_level = figures.attendances_by_level(
         user, period, confirmed_only=confirmed_only, breakdown=breakdown
     )
-    compliance = compliance_summary(user, period, org=org, confirmed_only=confirmed_only)
+    rules = rules_for(org, period)
+    compliance = compliance_summary(
+        user, period, org=org, confirmed_only=confirmed_only, rules=rules
+    )
     visits = figures.field_visit_figures(user, period, org=org)
     shown = levels_of_year(year)
     shown += [
@@ -78,8 +80,8 @@ def _build_report(user, *, year: int, org, confirmed_only: bool, today: date | N
         if level not in shown
         and (by_level.get(level, {}).get("attendances") or compliance[level]["members"])
     ]
-    rule = regulation_for(org, period, user)
-    rule_quotas = {q.level: q.min_attendances for q in rule.quotas.all()} if rule else {}
+    rule = regulation_for(org, period, user, rules)
+    rule_quotas = rule.quotas if rule else {}
     levels = []
     for level in UPPER_LEVELS:
         if level not in shown:
@@ -136,7 +138,7 @@ def _build_report(user, *, year: int, org, confirmed_only: bool, today: date | N
             {
                 "number": rule.number,
                 "title": rule.title,
-                "issued_on": rule.issued_on.isoformat(),
+                "issued_on": rule.issued_on.isoformat() if rule.issued_on else None,
                 "issuing_body": rule.issuing_body,
             }
             if rule
@@ -255,10 +257,10 @@ def report_document(data: dict, org=None, *, day: date | None = None) -> PartyDo
     number = rule["number"] if rule else DEFAULT_NUMBER
     blocks: list = []
     if rule:
-        issued = date.fromisoformat(rule["issued_on"])
+        issued = date.fromisoformat(rule["issued_on"]) if rule["issued_on"] else None
+        when = f" ngày {issued.day}/{issued.month}/{issued.year}" if issued else ""
         intro = (
-            f"Thực hiện Quy định số {rule['number']} ngày "
-            f"{issued.day}/{issued.month}/{issued.year} của "
+            f"Thực hiện Quy định số {rule['number']}{when} của "
             f"{rule['issuing_body']} {rule['title']}, {header['issuer']} báo cáo kết quả "
             f"thực hiện năm {year} như sau:"
         )

@@ -63,7 +63,12 @@ def test_secret_can_come_from_a_file(monkeypatch, tmp_path):
 
 
 def test_check_deploy_reports_nothing_with_production_settings():
-    clean = {k: v for k, v in os.environ.items() if k not in ("CAPUY_ENV", "DEBUG")}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set for the browser tests in this process, never in deployment.
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CAPUY_ENV", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
+    }
     clean.update(
         {
             "CAPUY_ENV": "production",

@@ -166,3 +166,12 @@ def test_a_new_photo_shows_on_the_public_page(world, published):
         revision_note="Thêm ảnh",
     )
     assert "Ảnh mới thêm" in Client().get(url).content.decode()
+
+
+def test_the_list_shows_current_counters_and_drops_withdrawn_items(world, published):
+    list_url = reverse("news:public_list")
+    assert "Số lượt xem: 0" in Client().get(list_url).content.decode()
+    Client().get(reverse("news:public_detail", args=[published.pk]))
+    assert "Số lượt xem: 1" in Client().get(list_url).content.decode()
+    services.news_withdraw(acting_user=world.users["office"], item=published, reason="Gỡ")
+    assert published.title not in Client().get(list_url).content.decode()

@@ -95,3 +95,14 @@ def test_a_disputed_attendance_is_not_confirmed(figures):
         office(figures), Y2019, org=figures.world.province, confirmed_only=True
     )
     assert by_level["tinh"]["attendances"] == 1
+
+
+def test_an_organization_above_the_users_scope_still_shows_only_her_rows(figures):
+    world = figures.world
+    secretary = world.users["secretary"]  # the world's cell only
+    assert not g.within_scope(world.province, secretary)
+    assert g.within_scope(world.cell, secretary)
+    by_level = g.attendances_by_level(secretary, Y2019, org=world.province)
+    assert by_level["huyen"]["attendances"] == 1 and "tinh" not in by_level
+    assert g.concern_figures(secretary, Y2019, org=world.province)["raised"] == 1
+    assert g.cell_coverage(secretary, Y2019, org=world.province)["cells"] == 1
