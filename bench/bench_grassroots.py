@@ -557,17 +557,16 @@ HAND_SQL = [
     """SELECT count(*) FROM (SELECT DISTINCT cell_path FROM meetings_attendance
        WHERE status = 'recorded' AND date BETWEEN %(start)s AND %(end)s
          AND cell_path LIKE %(like)s) visited""",
-    # flagged localities, and those visited (a semi-join on the paths cut to commune depth)
-    """SELECT count(*) FROM organizations_organization o
-       WHERE o.path LIKE %(like)s AND o.id IN (
-           SELECT organization_id FROM organizations_organizationflag
-           WHERE kind IN ('kho_khan', 'phuc_tap') AND valid_from <= %(end)s
-             AND (valid_to IS NULL OR valid_to >= %(start)s))""",
-    """SELECT count(*) FROM organizations_organization o
-       WHERE o.path LIKE %(like)s AND o.id IN (
-           SELECT organization_id FROM organizations_organizationflag
-           WHERE kind IN ('kho_khan', 'phuc_tap') AND valid_from <= %(end)s
-             AND (valid_to IS NULL OR valid_to >= %(start)s))
+    # flagged localities, and those visited (from the flags' side; a semi-join on the
+    # attendance paths cut to commune depth)
+    """SELECT count(DISTINCT f.organization_id) FROM organizations_organizationflag f
+       JOIN organizations_organization o ON o.id = f.organization_id
+       WHERE o.path LIKE %(like)s AND f.kind IN ('kho_khan', 'phuc_tap')
+         AND f.valid_from <= %(end)s AND (f.valid_to IS NULL OR f.valid_to >= %(start)s)""",
+    """SELECT count(DISTINCT f.organization_id) FROM organizations_organizationflag f
+       JOIN organizations_organization o ON o.id = f.organization_id
+       WHERE o.path LIKE %(like)s AND f.kind IN ('kho_khan', 'phuc_tap')
+         AND f.valid_from <= %(end)s AND (f.valid_to IS NULL OR f.valid_to >= %(start)s)
          AND o.path IN (SELECT substr(cell_path, 1, 12) FROM meetings_attendance
                         WHERE status = 'recorded' AND date BETWEEN %(start)s AND %(end)s
                           AND cell_path LIKE %(like)s)""",

@@ -155,20 +155,24 @@ def cell_coverage(user, period: Period, *, org=None, confirmed_only: bool = Fals
     return {"cells": total, "visited": visited, "never_visited": max(total - visited, 0)}
 
 
-def flagged_localities(user, period: Period, *, org=None) -> QuerySet:
-    """Organizations flagged "khó khăn" or "phức tạp" at some time in the period."""
-    flags = OrganizationFlag.objects.filter(kind__in=FLAG_KINDS, valid_from__lte=period.end).filter(
+def _flags_in(period: Period):
+    return OrganizationFlag.objects.filter(kind__in=FLAG_KINDS, valid_from__lte=period.end).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=period.start)
     )
+
+
+def flagged_localities(user, period: Period, *, org=None) -> QuerySet:
+    """Organizations flagged "khó khăn" or "phức tạp" at some time in the period."""
+    flags = _flags_in(period)
     return scoped(Organization, user, org).filter(pk__in=flags.values("organization_id"))
 
 
-def _visited_filters(
+def _visited_prefixes(
     period: Period, depths: list[int], *, org=None, confirmed_only=False
-) -> list[Q]:
-    """One filter per depth of the localities, matching those with a counted attendance in a
-    cell under them: ``path IN (attendance paths cut to that depth)``. In a WHERE clause the
-    database runs it as a hash semi-join (not one LIKE per locality)."""
+) -> list[tuple[int, QuerySet]]:
+    """For each depth, the paths of the period's counted attendances cut to that depth: a
+    locality at that depth was visited when its path is one of them. Matched with ``IN`` in a
+    WHERE clause the database runs a hash semi-join (not one LIKE per locality)."""
     counted = _under(
         Attendance.objects.counted(confirmed_only=confirmed_only).filter(
             date__gte=period.start, date__lte=period.end
@@ -176,12 +180,15 @@ def _visited_filters(
         "cell_path",
         org,
     )
-    filters = []
-    for depth in sorted(depths):
-        length = depth * Organization.steplen
-        prefixes = counted.annotate(prefix=Substr("cell_path", 1, length)).values("prefix")
-        filters.append(Q(depth=depth, path__in=prefixes))
-    return filters
+    return [
+        (
+            depth,
+            counted.annotate(prefix=Substr("cell_path", 1, depth * Organization.steplen)).values(
+                "prefix"
+            ),
+        )
+        for depth in sorted(depths)
+    ]
 
 
 def visited_localities(
@@ -190,7 +197,12 @@ def visited_localities(
     """The localities (of ``localities``, all under ``org``) with a counted attendance."""
     if depths is None:
         depths = set(localities.order_by().values_list("depth", flat=True))
-    filters = _visited_filters(period, list(depths), org=org, confirmed_only=confirmed_only)
+    filters = [
+        Q(depth=depth, path__in=prefixes)
+        for depth, prefixes in _visited_prefixes(
+            period, list(depths), org=org, confirmed_only=confirmed_only
+        )
+    ]
     if not filters:
         return localities.none()
     if len(filters) == 1:
@@ -202,17 +214,27 @@ def visited_localities(
 
 
 def flagged_coverage(user, period: Period, *, org=None, confirmed_only: bool = False) -> dict:
-    """``{"localities", "visited", "share"}``: flagged localities with at least one attendance."""
-    localities = flagged_localities(user, period, org=org)
-    by_depth = dict(localities.order_by().values_list("depth").annotate(n=Count("pk")))
-    total = sum(by_depth.values())
-    visited = (
-        visited_localities(
-            period, localities, org=org, confirmed_only=confirmed_only, depths=by_depth
-        ).count()
-        if total
-        else 0
+    """``{"localities", "visited", "share"}``: flagged localities with at least one attendance.
+
+    Read from the flags' side (a few thousand rows joined to their organizations by key), not
+    by filtering the whole organization table."""
+    flags = (
+        scoped(OrganizationFlag, user, org).filter(pk__in=_flags_in(period).values("pk")).order_by()
     )
+    by_depth = dict(
+        flags.values_list("organization__depth").annotate(n=Count("organization_id", distinct=True))
+    )
+    total = sum(by_depth.values())
+    visited = 0
+    for depth, prefixes in _visited_prefixes(
+        period, list(by_depth), org=org, confirmed_only=confirmed_only
+    ):
+        visited += (
+            flags.filter(organization__depth=depth, organization__path__in=prefixes)
+            .values("organization_id")
+            .distinct()
+            .count()
+        )
     return {"localities": total, "visited": visited, "share": visited / total if total else None}
 
 

@@ -56,6 +56,16 @@ def top_nodes(user) -> list[Organization]:
     return list(qs.order_by("path"))
 
 
+def single_top_node(user) -> Organization | None:
+    """The one node the user's view starts from, or None when there are several (two rows at
+    most are read: a superuser's roots are not all listed to find out)."""
+    paths = scope_paths(user, VIEW)
+    qs = Organization.objects.all()
+    qs = qs.filter(depth=1) if paths is None else qs.filter(path__in=paths)
+    nodes = list(qs.order_by()[:2])
+    return nodes[0] if len(nodes) == 1 else None
+
+
 def group_by_child(
     qs: QuerySet, path_field: str, org: Organization, *, under=False, **aggregates
 ) -> dict[str, dict]:

@@ -21,7 +21,7 @@ from capuy.organizations.choices import OrgKind
 from . import grassroots as figures
 from .compliance import QuotaRule, compliance_summary, rule_covering, rules_for
 from .documents import Paragraph, PartyDocument, Table
-from .grouping import top_nodes
+from .grouping import single_top_node
 from .periods import UPPER_LEVELS, Period, level_label, levels_of_year, period_for
 from .tuning import analytic_reads
 
@@ -41,10 +41,10 @@ def regulation_for(org, period: Period, user=None, rules=None) -> QuotaRule | No
     period's reference date. For the user's whole scope, the one covering it when the scope is
     one subtree (several provinces may each have their own: then none is named)."""
     if org is None:
-        nodes = top_nodes(user) if user is not None else []
-        if len(nodes) != 1:
+        nodes = single_top_node(user) if user is not None else None
+        if nodes is None:
             return None
-        org = nodes[0]
+        org = nodes
         rules = None
     rules = rules_for(org, period) if rules is None else rules
     return rule_covering(rules, org.path)

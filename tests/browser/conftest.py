@@ -101,6 +101,9 @@ def totp_now(user) -> str:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.get(user=user, confirmed=True)
+    # A code is accepted once (replay protection); a test that signs the same user in twice
+    # within one 30-second step plays the next step by forgetting the last accepted one.
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
