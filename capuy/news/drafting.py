@@ -20,12 +20,23 @@ from django.db.models import Count, Q, Sum
 
 from capuy.committees.choices import CommitteeKind, SeatRole
 from capuy.committees.models import Seat
-from capuy.core.vntext import format_number, format_percent, format_vnd
+from capuy.core.vntext import format_number, format_percent
 from capuy.organizations.choices import OrgKind, SeatLevel
 from capuy.organizations.models import Organization
 
 SESSION_WORDS = {"sang": "Sáng", "chieu": "Chiều", "ca_ngay": "Ngày"}
 LEADING_ROLES = (SeatRole.BI_THU, SeatRole.PHO_BI_THU_THUONG_TRUC, SeatRole.PHO_BI_THU)
+# A conclusion that opens with one of these reads on after the speaker's name.
+CONCLUSION_VERBS = (
+    "giao ",
+    "yêu cầu",
+    "đề nghị",
+    "chỉ đạo",
+    "nhấn mạnh",
+    "ghi nhận",
+    "biểu dương",
+    "quán triệt",
+)
 
 
 @dataclass
@@ -177,7 +188,9 @@ def conference_facts(conference, *, year: int | None = None) -> ConferenceFacts:
             )
         )
     points = [c.text.strip() for c in conference.conclusions.order_by("order", "id")]
-    conclusion = (conference.conclusion or "").strip() or " ".join(p for p in points if p)
+    # The points (Conclusion rows) are what was concluded; the free text frames them and is
+    # used when no point was recorded.
+    conclusion = " ".join(p for p in points if p) or (conference.conclusion or "").strip()
     tasks = []
     for task in conference.tasks.prefetch_related("assignments__agency").order_by("due_on", "id"):
         agencies = [a.agency.name for a in task.assignments.all()]
@@ -317,15 +330,25 @@ def campaign_paragraphs(facts: ConferenceFacts) -> list[str]:
             status=ContributionStatus.VALID,
             received_on=facts.day,
             org_path__startswith=facts.organization.path,
-        ).aggregate(total=Sum("amount"), people=Count("id", filter=Q(member__isnull=False)))
-        if given["total"]:
-            text += (
-                f" Ngay tại Hội nghị, {format_number(given['people'])} đồng chí lãnh đạo và các "
-                f"đơn vị đã ủng hộ tổng số {format_vnd(given['total'])}."
-                if given["people"]
-                else f" Ngay tại Hội nghị, các đơn vị đã ủng hộ tổng số "
-                f"{format_vnd(given['total'])}."
+        ).aggregate(
+            people=Count("member", distinct=True),
+            from_people=Sum("amount", filter=Q(member__isnull=False)),
+            units=Count("organization", distinct=True, filter=Q(member__isnull=True)),
+            from_units=Sum("amount", filter=Q(member__isnull=True)),
+        )
+        parts = []
+        if given["from_people"]:
+            parts.append(
+                f"{format_number(given['people'])} đồng chí đã ủng hộ "
+                f"{format_number(given['from_people'])} đồng"
             )
+        if given["from_units"]:
+            parts.append(
+                f"{format_number(given['units'])} đơn vị đã ủng hộ "
+                f"{format_number(given['from_units'])} đồng"
+            )
+        if parts:
+            text += " Ngay tại Hội nghị, " + "; ".join(parts) + "."
         paragraphs.append(text)
     return paragraphs
 
@@ -390,8 +413,13 @@ def news_draft_from_conference(conference, *, year: int | None = None) -> NewsDr
     body.extend(r.discussion.strip() for r in facts.reports if r.discussion.strip())
     if facts.conclusion:
         speaker = facts.chairs[0].post_then_name() if facts.chairs else ""
-        opening = f"Phát biểu kết luận Hội nghị, {speaker} " if speaker else "Kết luận Hội nghị, "
-        body.append(opening + _lower_first(facts.conclusion))
+        if not speaker:
+            body.append("Kết luận Hội nghị: " + facts.conclusion)
+        elif facts.conclusion.lower().startswith(CONCLUSION_VERBS):
+            # "… Bí thư Tỉnh ủy X giao Ban Tổ chức …", as the paper writes it
+            body.append(f"Phát biểu kết luận Hội nghị, {speaker} " + _lower_first(facts.conclusion))
+        else:
+            body.append(f"Phát biểu kết luận Hội nghị, {speaker} nêu rõ: {facts.conclusion}")
     elif facts.tasks:
         body.append(
             "Hội nghị giao "

@@ -146,7 +146,17 @@ def test_the_draft_states_the_campaign_response_with_the_days_money(world, confe
         "Covid-19 và đồng bào bị ảnh hưởng hạn hán, xâm nhập mặn do Ủy ban Trung ương MTTQ Việt "
         "Nam phát động." in body
     )
-    assert "tổng số 8.000.000 đ" in body
+    assert "Ngay tại Hội nghị, 2 đồng chí đã ủng hộ 8.000.000 đồng." in body
+
+
+def test_a_conclusion_that_does_not_open_with_a_verb_is_quoted(world, conference):
+    conference.conclusion = "Hội nghị cơ bản nhất trí với các báo cáo."
+    conference.save()
+    body = news_draft_from_conference(conference).body
+    assert (
+        "Phát biểu kết luận Hội nghị, Bí thư Tỉnh ủy Nguyễn Văn Hùng nêu rõ: Hội nghị cơ bản "
+        "nhất trí với các báo cáo." in body
+    )
 
 
 def test_no_figure_is_invented_when_there_are_no_rows(world, conference):
