@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "capuy.core.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -187,7 +187,10 @@ LOCALE_PATHS = [BASE_DIR / "capuy" / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it on, every bare {{ obj.pk }} or {{ year }} in a template becomes "1.974" or
+# "2.019" and breaks links once ids pass 1.000. Numbers meant for reading go through the
+# vn_number / vn_percent filters, which group with "." the Vietnamese way.
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["capuy.formats"]
 
 # --- static and uploads -------------------------------------------------------------------

@@ -20,12 +20,13 @@ from datetime import date
 
 from django.db import connection
 from django.db.models import Case, IntegerField, Max, Min, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from capuy.committees.models import Seat
 from capuy.core.scoping import VIEW
 from capuy.meetings.choices import AttendanceStatus, Confirmation
-from capuy.meetings.models import Attendance, AttendanceQuota, AttendanceRule
+from capuy.meetings.models import Attendance, AttendanceRule
 from capuy.members.models import Member
 
 from .periods import LEVEL_KINDS, UPPER_LEVELS, Period
@@ -56,7 +57,7 @@ class QuotaRule:
 def rules_for(org, period: Period) -> list[QuotaRule]:
     """Regulations in force on the period's reference date that may govern seats under
     ``org`` (its ancestors' and its descendants'), deepest first; the newest one of an
-    organization when several are. Two queries. Not scoped: which regulation governs an
+    organization when several are. One query. Not scoped: which regulation governs an
     organization does not depend on who asks."""
     on = period.on
     rules = AttendanceRule.objects.filter(effective_from__lte=on).filter(
@@ -67,19 +68,24 @@ def rules_for(org, period: Period) -> list[QuotaRule]:
             Q(organization__path__in=org.ancestor_paths())
             | Q(organization__path__startswith=org.path)
         )
-    ordered = list(
-        rules.order_by("-organization__depth", "-effective_from", "-id").values_list(
-            "pk", "organization__path", "number", "title", "issued_on", "issuing_body"
-        )
+    rows = rules.order_by("-organization__depth", "-effective_from", "-id").values_list(
+        "pk",
+        "organization__path",
+        "number",
+        "title",
+        "issued_on",
+        "issuing_body",
+        "quotas__level",
+        "quotas__min_attendances",
     )
-    quotas: dict[int, dict] = {}
-    for rule_id, level, minimum in AttendanceQuota.objects.filter(
-        rule_id__in=[row[0] for row in ordered]
-    ).values_list("rule_id", "level", "min_attendances"):
-        quotas.setdefault(rule_id, {})[level] = minimum
     found: dict[str, QuotaRule] = {}
-    for pk, path, number, title, issued_on, body in ordered:
-        found.setdefault(path, QuotaRule(path, number, quotas.get(pk, {}), title, issued_on, body))
+    chosen: dict[str, int] = {}
+    for pk, path, number, title, issued_on, body, level, minimum in rows:
+        if path not in found:
+            found[path] = QuotaRule(path, number, {}, title, issued_on, body)
+            chosen[path] = pk
+        if chosen[path] == pk and level is not None:
+            found[path].quotas[level] = minimum
     return sorted(found.values(), key=lambda r: -len(r.path))
 
 
@@ -98,7 +104,8 @@ def quota_expression(rules: list[QuotaRule], level: str, path_field: str = SEAT_
         if level in rule.quotas
     ]
     if not whens:
-        return Value(None, output_field=IntegerField())
+        # A bare NULL is typed text on PostgreSQL; the cast keeps comparisons numeric.
+        return Cast(Value(None), IntegerField())
     return Case(*whens, default=Value(None), output_field=IntegerField())
 
 
@@ -147,13 +154,17 @@ def leader_base(
     )
     if org is not None:
         seats = seats.filter(**{f"{SEAT_PATH}__startswith": org.path})
-    quota = Case(
-        *[
-            When(**{SEAT_KIND: LEVEL_KINDS[lvl]}, then=quota_expression(rules, lvl))
-            for lvl in UPPER_LEVELS
-        ],
-        default=Value(None),
-        output_field=IntegerField(),
+    # Cast: when no rule sets a quota every branch is NULL, which PostgreSQL types as text.
+    quota = Cast(
+        Case(
+            *[
+                When(**{SEAT_KIND: LEVEL_KINDS[lvl]}, then=quota_expression(rules, lvl))
+                for lvl in UPPER_LEVELS
+            ],
+            default=Value(None),
+            output_field=IntegerField(),
+        ),
+        IntegerField(),
     )
     return (
         seats.annotate(level=level_expression())
