@@ -124,10 +124,13 @@ class Bench:
         self.skip = skip  # (name, scope) pairs not to run at all
         # Counting queries keeps a log of them; the memory rounds run like a real worker.
         self.capture = capture
+        self.only: re.Pattern | None = None  # run only the cases whose name matches
         self.results: list[Result] = []
 
     def _measure(self, result: Result, call) -> None:
         if (result.name, result.scope) in self.skip:
+            return
+        if self.only and not self.only.search(result.name):
             return
         spent = 0.0
         try:
@@ -541,6 +544,10 @@ def main() -> None:
     parser.add_argument(
         "--budget", type=float, default=60.0, help="seconds per case before stopping at 5 runs"
     )
+    parser.add_argument("--only", help="regular expression: run only the cases it matches")
+    parser.add_argument(
+        "--out", default="foundation", help="name of the output files in bench/out/"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("run against PostgreSQL (DATABASE_URL=postgresql://…)")
@@ -573,6 +580,8 @@ def main() -> None:
 
     rss_start = rss_mb()
     bench = Bench(args.runs, args.warmup, budget_s=args.budget)
+    if args.only:
+        bench.only = re.compile(args.only)
     run_cases(bench, users, places)
     rss_after_bench = rss_mb()
 
@@ -582,6 +591,7 @@ def main() -> None:
     connection.queries_log.clear()
     slow = frozenset((r.name, r.scope) for r in bench.results if r.median > 5000)
     quiet = Bench(1, 0, explain=False, skip=slow, capture=False)
+    quiet.only = bench.only
     started = time.monotonic()
     for _ in range(args.rss_rounds):
         quiet.results.clear()
@@ -614,9 +624,10 @@ def main() -> None:
         "results": [r.summary() for r in bench.results],
     }
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "foundation.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
-    (OUT / "foundation.md").write_text(markdown(report, bench.results))
-    print(f"wrote {OUT / 'foundation.json'} and {OUT / 'foundation.md'}")
+    json_path, md_path = OUT / f"{args.out}.json", OUT / f"{args.out}.md"
+    json_path.write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    md_path.write_text(markdown(report, bench.results))
+    print(f"wrote {json_path} and {md_path}")
 
 
 def markdown(report: dict, results: list[Result]) -> str:

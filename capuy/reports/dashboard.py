@@ -3,6 +3,7 @@ link to the rows behind it, and the charts drawn from the same figures."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -18,10 +19,15 @@ from .selectors import below_quota_by_committee
 from .tuning import analytic_reads
 
 
+@lru_cache(maxsize=64)
+def _path(name: str) -> str:
+    return reverse(name)
+
+
 def link(name: str, params: dict, **extra) -> str:
     query = {**params, **extra}
     query = {k: v for k, v in query.items() if v not in ("", None, False)}
-    return reverse(name) + ("?" + urlencode(query) if query else "")
+    return _path(name) + ("?" + urlencode(query) if query else "")
 
 
 def concern_link(params: dict, **extra) -> str:
@@ -76,8 +82,8 @@ def _dashboard(user, form) -> dict:
                 "behind_url": link("grassroots:compliance", params, level=lvl, status=BEHIND),
             }
         )
-    cells = figures.cell_coverage(user, period, org=org, confirmed_only=confirmed)
-    flagged = figures.flagged_coverage(user, period, org=org, confirmed_only=confirmed)
+    coverage = figures.visit_coverage(user, period, org=org, confirmed_only=confirmed)
+    cells, flagged = coverage["cells"], coverage["flagged"]
     flagged["share_pct"] = 100 * flagged["share"] if flagged["share"] is not None else None
     concerns = figures.concern_figures(user, period, org=org)
 
@@ -115,7 +121,9 @@ def _dashboard(user, form) -> dict:
     unit_chart = None
     units = []
     if org is not None:
-        units = figures.attendances_by_unit(user, period, org, confirmed_only=confirmed)
+        units = figures.attendances_by_unit(
+            user, period, org, confirmed_only=confirmed, with_cells=False
+        )
         unit_chart = horizontal(
             Chart(
                 title=_("Lượt dự sinh hoạt theo đơn vị"),

@@ -7,7 +7,8 @@ scoped with ``visible_to``; the dashboard and the yearly report read the same fu
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, Substr
 
 from capuy.concerns.choices import CLOSED_STATUSES, OPEN_STATUSES, ConcernStatus
@@ -113,12 +114,14 @@ def attendances_by_month(
     return months
 
 
-def attendances_by_unit(user, period: Period, org, *, confirmed_only: bool = False) -> list[Group]:
-    """Attendances per child of ``org`` (district or commune), split by level, with the cells
-    visited: one GROUP BY on the path prefix."""
-    per_level = {level: Count("pk", filter=Q(level=level)) for level in UPPER_LEVELS} | {
-        "cells": Count("cell_path", distinct=True)
-    }
+def attendances_by_unit(
+    user, period: Period, org, *, confirmed_only: bool = False, with_cells: bool = True
+) -> list[Group]:
+    """Attendances per child of ``org`` (district or commune), split by level, and (with
+    ``with_cells``) the cells visited: one GROUP BY on the path prefix."""
+    per_level = {level: Count("pk", filter=Q(level=level)) for level in UPPER_LEVELS}
+    if with_cells:
+        per_level["cells"] = Count("cell_path", distinct=True)
     qs = attendances(user, period, org=org, confirmed_only=confirmed_only)
     return groups_for(
         user, qs, "cell_path", org, start=period.start, end=period.end, under=True, **per_level
@@ -236,6 +239,66 @@ def flagged_coverage(user, period: Period, *, org=None, confirmed_only: bool = F
             .count()
         )
     return {"localities": total, "visited": visited, "share": visited / total if total else None}
+
+
+def visit_coverage(user, period: Period, *, org=None, confirmed_only: bool = False) -> dict:
+    """Cells of the period and flagged localities, each with how many were visited, reading the
+    year's attendances once (two queries): the distinct visited cells are grouped in the
+    database, counted, and cut to the depth of each flagged locality.
+
+    ``{"cells": {"cells", "visited", "never_visited"}, "flagged": {"localities", "visited",
+    "share"}}``
+    """
+    total_cells = cells_in_period(user, period, org=org).count()
+    visited_sql, visited_params = (
+        attendances(user, period, org=org, confirmed_only=confirmed_only)
+        .order_by()
+        .values("cell_path")
+        .distinct()
+        .query.sql_with_params()
+    )
+    flag_sql, flag_params = (
+        scoped(OrganizationFlag, user, org)
+        .filter(pk__in=_flags_in(period).values("pk"))
+        .order_by()
+        .annotate(
+            flag_org=F("organization_id"),
+            flag_path=F("organization__path"),
+            flag_depth=F("organization__depth"),
+        )
+        .values("flag_org", "flag_path", "flag_depth")
+        .query.sql_with_params()
+    )
+    # Both sides materialized: the few thousand flagged localities are hashed and probed by
+    # the visited paths cut to their depths (joined to the organization table instead, the
+    # planner misjudges the distinct prefixes and probes its index tens of thousands of times).
+    sql = f"""
+        WITH visited AS MATERIALIZED ({visited_sql}),
+        flagged AS MATERIALIZED ({flag_sql}),
+        prefixes AS (
+            SELECT DISTINCT depths.flag_depth AS depth,
+                   SUBSTR(visited.cell_path, 1, depths.flag_depth * %s) AS path
+            FROM visited CROSS JOIN (SELECT DISTINCT flag_depth FROM flagged) depths)
+        SELECT (SELECT COUNT(*) FROM visited),
+               (SELECT COUNT(DISTINCT flag_org) FROM flagged),
+               (SELECT COUNT(DISTINCT flagged.flag_org) FROM flagged JOIN prefixes
+                  ON prefixes.depth = flagged.flag_depth AND prefixes.path = flagged.flag_path)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*visited_params, *flag_params, Organization.steplen])
+        visited_cells, localities, flagged_visited = cursor.fetchone()
+    return {
+        "cells": {
+            "cells": total_cells,
+            "visited": visited_cells,
+            "never_visited": max(total_cells - visited_cells, 0),
+        },
+        "flagged": {
+            "localities": localities,
+            "visited": flagged_visited,
+            "share": flagged_visited / localities if localities else None,
+        },
+    }
 
 
 def concerns_in(user, period: Period, *, org=None) -> QuerySet:

@@ -121,9 +121,10 @@ def _build_report(user, *, year: int, org, confirmed_only: bool, today: date | N
                     "cells_visited": counts.get("cells", 0),
                 }
             )
-    cells = figures.cell_coverage(user, period, org=org, confirmed_only=confirmed_only)
+    coverage = figures.visit_coverage(user, period, org=org, confirmed_only=confirmed_only)
+    cells = coverage["cells"]
     cells["share"] = _share(cells["visited"], cells["cells"])
-    flagged = figures.flagged_coverage(user, period, org=org, confirmed_only=confirmed_only)
+    flagged = coverage["flagged"]
     concerns = figures.concern_figures(user, period, org=org)
     number = rule.number if rule else DEFAULT_NUMBER
     return {

@@ -17,5 +17,7 @@ def analytic_reads() -> Iterator[None]:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+                # JIT compiles these one-off aggregates for longer (over a second, measured)
+                # than they run; the planner's cost guesses trigger it at national scale.
+                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'; SET LOCAL jit = off")
         yield

@@ -106,3 +106,14 @@ def test_an_organization_above_the_users_scope_still_shows_only_her_rows(figures
     assert by_level["huyen"]["attendances"] == 1 and "tinh" not in by_level
     assert g.concern_figures(secretary, Y2019, org=world.province)["raised"] == 1
     assert g.cell_coverage(secretary, Y2019, org=world.province)["cells"] == 1
+
+
+def test_visit_coverage_reads_cells_and_flagged_localities_together(figures):
+    world = figures.world
+    coverage = g.visit_coverage(office(figures), Y2019, org=world.province)
+    assert coverage["cells"] == g.cell_coverage(office(figures), Y2019, org=world.province)
+    assert coverage["flagged"] == g.flagged_coverage(office(figures), Y2019, org=world.province)
+    secretary = g.visit_coverage(world.users["secretary"], Y2019)
+    assert secretary["cells"] == {"cells": 1, "visited": 1, "never_visited": 0}
+    assert secretary["flagged"]["localities"] == 0  # the flagged commune is above her cell
+    assert secretary["flagged"]["visited"] == 0
