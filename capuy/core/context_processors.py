@@ -12,6 +12,7 @@ _SECTIONS = [
     ("reviews", _("Đánh giá, xếp loại"), "reviews:cycle_list", "bi-clipboard-check"),
     ("conferences", _("Hội nghị"), "conferences:list", "bi-easel"),
     ("campaigns", _("Vận động ủng hộ"), "campaigns:list", "bi-heart"),
+    ("news", _("Tin bài"), "news:manage_list", "bi-newspaper"),
     ("reports", _("Báo cáo"), "reports:quy_dinh_01", "bi-file-earmark-text"),
 ]
 

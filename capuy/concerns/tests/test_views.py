@@ -174,3 +174,10 @@ def test_the_earlier_concerns_partial_renders(figures, rf):
         {"earlier_concerns": concerns_earlier_for_meeting(meeting, world.users["office"])},
     )
     assert "Hỏi về chính sách" in direct
+
+
+def test_the_meeting_page_shows_how_the_cells_earlier_concerns_stand(figures, office):
+    meeting = meeting_in(figures.world.other_cell, date(2019, 7, 5))
+    html = office.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    section = html[html.index('data-testid="earlier-concerns"') :]
+    assert "Đường liên thôn xuống cấp" in section and "Quá hạn" in section

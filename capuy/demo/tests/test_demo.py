@@ -277,3 +277,16 @@ def test_it_refuses_a_second_demo_and_rebuilds_the_same_one_with_reset(demo):
 def test_paths_follow_treebeard():
     for position in (1, 2, 35, 36, 37, 1295, 1296, 40000):
         assert step(position) == Organization._get_path(None, 1, position)
+
+
+@pytest.mark.django_db
+def test_the_communique_of_conference_32_is_published_from_its_record(demo):
+    from django.utils import timezone
+
+    from capuy.conferences.models import Conference
+    from capuy.news.models import NewsItem
+
+    conference = Conference.objects.get(number=32)
+    item = NewsItem.objects.published().get(source_conference_id=conference.pk)
+    assert "32" in item.title
+    assert timezone.localtime(item.published_at).date() == conference.date

@@ -116,6 +116,7 @@ class Command(BaseCommand):
             ("capuy.demo.conferences", "build_conference_demo"),
             ("capuy.demo.campaigns", "build_campaign_demo"),
         ]
+        conferences = None
         for module_name, function_name in builders:
             try:
                 module = importlib.import_module(module_name)
@@ -125,5 +126,13 @@ class Command(BaseCommand):
             self.stdout.write(f"… {function_name}")
             if function_name == "build_grassroots_demo":
                 build(random.Random(seed), root=summary.root)
+            elif function_name == "build_conference_demo":
+                conferences = build(root=summary.root)
             else:
                 build(root=summary.root)
+        if conferences is not None:
+            from capuy.news.demo import build_news_demo
+
+            self.stdout.write("… build_news_demo")
+            # The communiqué of conference 32, drafted from its record and published.
+            build_news_demo(conference=conferences.conference)
