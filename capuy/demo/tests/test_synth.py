@@ -125,12 +125,23 @@ def test_copy_with_index_rebuild_restores_the_migration_indexes():
             )
             return cur.fetchall()
 
-    before = indexes()
+    def constraints():
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE conrelid = %s::regclass ORDER BY 1",
+                [Member._meta.db_table],
+            )
+            return cur.fetchall()
+
+    before, keys_before = indexes(), constraints()
+    assert any("FOREIGN KEY (cell_id)" in definition for _, definition in keys_before)
     plan = synth.Plan.scaled(MEMBERS, provinces=2)
 
     synth.generate(plan=plan, drop_indexes=True)
 
     assert indexes() == before
+    assert constraints() == keys_before  # the foreign keys are back, as deferrable as before
     roots = synth_roots()
     assert roots.count() == 2
     assert sum(r.member_count for r in roots) == Member.objects.count() == MEMBERS
