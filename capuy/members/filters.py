@@ -4,9 +4,11 @@ Excel export (the export job stores ``params()`` and re-applies the same selecto
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from capuy.core.vntext import search_key
 from capuy.organizations.models import Organization
 
 from .choices import Gender, MemberStatus
+from .search import MemberSearch
 from .selectors import member_list_visible_to, organization_visible_to
 
 
@@ -83,6 +85,17 @@ class MemberFilterForm(forms.Form):
             status=data["status"],
             gender=data["gender"],
         )
+
+    def page_source(self):
+        """What the list page slices: the queryset, or with a name query the tiered search
+        that stays fast at national scale (``members.search``)."""
+        if self.is_valid() and self.cleaned_data["q"] and search_key(self.cleaned_data["q"]):
+            data = self.cleaned_data
+            base = member_list_visible_to(
+                self.user, org=self.organization, status=data["status"], gender=data["gender"]
+            )
+            return MemberSearch(base, data["q"])
+        return self.queryset()
 
 
 def member_queryset_from_params(user, params: dict):

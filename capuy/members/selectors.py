@@ -208,7 +208,7 @@ def parse_page_number(value) -> int:
 
 
 def list_page(
-    qs: QuerySet,
+    qs,
     number: int,
     *,
     per_page: int = PAGE_SIZE,
@@ -216,6 +216,9 @@ def list_page(
     count_cap: int | None = COUNT_CAP,
 ) -> ListPage:
     """Fetch page ``number`` (1-based) with one query, plus at most one capped count.
+
+    ``qs`` is a queryset or anything sliceable like one (``members.search.MemberSearch``,
+    which also counts itself with ``count_up_to``).
 
     ``known_total`` (a stored subtree count) is used when given. Otherwise the total is exact
     when the rows fit on the first page, and else counted up to ``count_cap`` rows.
@@ -228,6 +231,10 @@ def list_page(
     if total is None:
         if not has_next and (rows or number == 1):
             total = offset + len(rows)
+        elif count_cap and hasattr(qs, "count_up_to"):
+            total = qs.count_up_to(count_cap + 1)
+            capped = total > count_cap
+            total = min(total, count_cap)
         elif count_cap:
             total = qs.order_by()[: count_cap + 1].count()
             capped = total > count_cap

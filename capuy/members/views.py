@@ -64,7 +64,7 @@ def member_list(request):
     if form.is_valid() and not form.is_filtered:
         org = form.organization
         known_total = org.member_count if org else scope_member_total(request.user)
-    page = list_page(form.queryset(), page_number, known_total=known_total)
+    page = list_page(form.page_source(), page_number, known_total=known_total)
     context = {
         "form": form,
         "page": page,

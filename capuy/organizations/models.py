@@ -41,6 +41,11 @@ class Organization(MP_Node):
 
     SCOPE_PATH = "path"
     steplen = 4
+    # Set by the tree page on the node it opens. Defaults here because a template lookup of a
+    # missing attribute is slow (Django calls dir() on the instance): 1.000 misses a page.
+    preloaded = False
+    loaded_children = ()
+    more_children = False
 
     code = models.CharField(_("mã"), max_length=32, unique=True)
     name = models.CharField(_("tên"), max_length=255)
@@ -78,7 +83,16 @@ class Organization(MP_Node):
                 violation_error_message=_("Ngày giải thể phải sau ngày thành lập."),
             ),
         ]
-        indexes = [models.Index(fields=["kind", "path"], name="org_kind_path")]
+        indexes = [
+            models.Index(fields=["kind", "path"], name="org_kind_path"),
+            # "Children of P" is depth = d + 1 AND path LIKE 'P%': one short index range. Without
+            # it PostgreSQL walked the unique path index from the start (170.000 rows, 130 ms).
+            models.Index(
+                fields=["depth", "path"],
+                name="org_depth_path",
+                opclasses=["int4_ops", "varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -111,3 +111,66 @@ def test_filtered_page_counts_at_most_the_cap(world):
     assert (capped.total, capped.total_capped) == (4, True)
     exact = list_page(queryset, 1, per_page=2, count_cap=10)
     assert (exact.total, exact.total_capped) == (6, False)
+
+
+def page_names(user, q, number=1, per_page=50, org=None):
+    from capuy.members.search import MemberSearch
+
+    base = member_list_visible_to(user, org=org)
+    return [
+        m.full_name for m in list_page(MemberSearch(base, q), number, per_page=per_page).object_list
+    ]
+
+
+def test_the_page_search_finds_what_the_list_search_finds(world):
+    office = world.users["office"]
+    for query in ("nguyen van hung", "Nguyễn Văn Hùng", "Hùng", "hung", "van hung", "NGUYEN"):
+        assert "Nguyễn Văn Hùng" in page_names(office, query), query
+    assert page_names(office, "ung") == [] and page_names(office, "uyen") == []
+
+
+def test_the_page_search_puts_the_spelling_typed_first(world):
+    office = world.users["office"]
+    assert page_names(office, "hung") == ["Nguyễn Văn Hùng", "Đỗ Văn Hưng"]
+    assert page_names(office, "Hưng") == ["Đỗ Văn Hưng", "Nguyễn Văn Hùng"]
+    assert page_names(office, "văn hưng") == ["Đỗ Văn Hưng", "Nguyễn Văn Hùng"]
+
+
+def test_the_page_search_reads_given_names_then_full_names_then_later_words(world):
+    # given: "an" is the start of a given name (An, Ân), of a full name (Âu… no: "An Thị Mai")
+    # and of a later word ("Lê Anh Tú")
+    member_in(world.cell, "Phạm", "Văn", "Ân")
+    member_in(world.cell, "Lê", "Văn", "An")
+    member_in(world.cell, "An", "Thị", "Mai")
+    member_in(world.cell, "Lê", "Anh", "Tú")
+    office = world.users["office"]
+
+    found = page_names(office, "an")
+
+    from capuy.members.models import Member
+
+    given = list(
+        Member.objects.filter(given_search__startswith="an")
+        .order_by("sort_key", "id")
+        .values_list("full_name", flat=True)
+    )
+    assert {"Lê Văn An", "Phạm Văn Ân"} <= set(given)
+    assert given.index("Lê Văn An") < given.index("Phạm Văn Ân")  # roster order: An < Ân
+    assert found[: len(given)] == given  # given names first, in roster order
+    assert found.index("An Thị Mai") >= len(given)  # then full names
+    assert found.index("Lê Anh Tú") > found.index("An Thị Mai")  # then later words
+
+
+def test_the_page_search_pages_across_tiers_without_repeating(world):
+    for index in range(7):
+        member_in(world.cell, "Lê", "Văn", f"Bình {index}")
+        member_in(world.cell, "Bình", "Thị", f"Mai {index}")
+        member_in(world.cell, "Trần", "Bình", f"Tú {index}")
+    office = world.users["office"]
+
+    pages = [page_names(office, "binh", number=n, per_page=4) for n in range(1, 8)]
+    everything = [name for page in pages for name in page]
+
+    assert len(everything) == len(set(everything)) >= 21
+    assert everything[:7] == [f"Lê Văn Bình {i}" for i in range(7)]
+    assert everything[7:14] == [f"Bình Thị Mai {i}" for i in range(7)]
