@@ -16,6 +16,11 @@ def _incoming(model) -> list[models.ForeignKey]:
     ]
 
 
+def _is_history(model) -> bool:
+    """A django-simple-history copy model (it records the model it copies)."""
+    return getattr(model, "instance_type", None) is not None
+
+
 def _history_model(model):
     attr = getattr(model._meta, "simple_history_manager_attribute", None)
     return getattr(model, attr).model if attr else None
@@ -27,15 +32,16 @@ def purge(queryset, *, using: str = "default", counts: Counter | None = None) ->
     Unlike ``QuerySet.delete()`` this loads no objects and sends no signals: deleting 5.6 M
     generated members must not load them into memory nor write 5.6 M "deleted" audit rows. It
     also goes through PROTECT (a seat protects its member), so it is only for generated data.
-    References with ``on_delete=SET_NULL`` are cleared instead of deleted. Foreign keys without
-    a database constraint (the audit trail's copies) are left alone, except the deleted rows'
-    own history, which goes too. Run it inside a transaction.
+    References with ``on_delete=SET_NULL`` are cleared instead of deleted. The audit trail's
+    copies (history rows' keys, which have no database constraint) are left alone, except the
+    deleted rows' own history, which goes too; other keys without a constraint (a review's
+    cycle, member, organization) are followed like the rest. Run it inside a transaction.
     """
     counts = Counter() if counts is None else counts
     model = queryset.model
     keys = queryset.order_by()
     for field in _incoming(model):
-        if not field.db_constraint:
+        if not field.db_constraint and _is_history(field.model):
             continue
         referencing = field.model._base_manager.using(using).filter(
             **{f"{field.name}__in": keys.values(field.remote_field.field_name)}

@@ -31,7 +31,8 @@ from .models import Organization
 from .services import ALLOWED_CHILDREN
 
 SEARCH_PAGE_SIZE = 50
-CHILDREN_PAGE = 50  # siblings per lazy load; more come with "Xem thêm" (a page of 200 took 200 ms to render)
+# Siblings per lazy load; more come with "Xem thêm" (a page of 200 took 200 ms to render).
+CHILDREN_PAGE = 50
 INVALID = 422  # re-rendered form with errors (base.html lets HTMX swap it too)
 
 
