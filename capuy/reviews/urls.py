@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import catalogue, cycles, reviews
+from .views import imports as review_imports
 
 app_name = "reviews"
 urlpatterns = [
@@ -26,4 +27,7 @@ urlpatterns = [
     path("bieu-hien/", catalogue.manifestation_list, name="manifestation_list"),
     path("bieu-hien/them/", catalogue.manifestation_create, name="manifestation_create"),
     path("bieu-hien/<int:pk>/sua/", catalogue.manifestation_edit, name="manifestation_edit"),
+    path("<int:pk>/nhap-excel/", review_imports.import_upload, name="import_upload"),
+    path("<int:pk>/nhap-excel/mau/", review_imports.import_template, name="import_template"),
+    path("<int:pk>/nhap-excel/luu/", review_imports.import_commit, name="import_commit"),
 ]

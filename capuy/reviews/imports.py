@@ -1,0 +1,1792 @@
+"""Excel round-trip of the annual review results (issue #4 §5).
+
+Lower levels send their results up as spreadsheets: one row per party member's review in a
+cycle — the self-assessed level with the manifestations it was linked to, the cell's proposal
+and, where the importing user is the competent level, the decision.
+
+* :func:`template_bytes` writes the template prefilled with the subjects of a scope (the
+  cycle's member reviews the user sees, under an optional organization), with what is already
+  recorded, so the file can be filled in and sent back.
+* :func:`review_import_check` reads the file (capuy.core.imports: streaming rows, merged or
+  shifted headers, NFC/NFD, dates as text or Excel dates), parses every cell and checks every
+  row with the functions the pages use — the step rights of capuy.reviews.access, the services'
+  ``_check_open`` / ``_check_not_exempt`` / ``_check_unlocked`` / ``_check_level`` (the rule
+  set's ceiling, disqualifiers and caps), the manifestation linkage rule, and the excellent
+  quota (``rules.quota_check`` over the group's live counts, lowest levels first as
+  ``review_decide_many`` does). It writes nothing and returns every error by row and column.
+* :func:`review_import_commit` checks again inside one transaction and saves: a file of up to
+  ``SERVICE_ROWS`` rows goes row by row through the services themselves
+  (``review_self_assess`` → ``review_propose`` → ``review_decide``), a larger one is written in
+  bulk (an optimistic UPDATE of the reviews, their events, history rows and manifestation
+  links) after the same checks; ``test_import.py`` proves both give the same rows. Any failure
+  rolls everything back: nothing is half-saved.
+
+Speed (bench/bench_review_import.py, 100.000 rows): the rows are read from calamine's lists
+without a dict per row; spellings, dates, manifestation sets, level checks, rule derivations,
+step rights and quota outcomes are memoised per distinct input; on PostgreSQL the reviews are
+looked up through a temporary table filled by COPY and read straight from the cursor, and the
+save COPYs one line per review into a temporary table from which one UPDATE and three
+INSERT … SELECT write the reviews, links, events and history rows.
+
+A level may be written as its code ("HTXSNV"), its full name ("Hoàn thành xuất sắc nhiệm
+vụ"), its short name ("xuất sắc", "Tốt", "Hoàn thành", "Không hoàn thành"), in any case, with
+or without diacritics; anything else is refused. Manifestations are written "A3" or "1.3"
+(group 1–3 = A–C, then the number), separated by commas or semicolons.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from capuy.core.imports import (
+    HEADER_SEARCH_ROWS,
+    Column,
+    ImportFileError,
+    RowErrors,
+    cell_date,
+    cell_text,
+    find_header,
+    first_sheet,
+    open_workbook,
+)
+from capuy.core.scoping import VIEW
+from capuy.core.vntext import format_date, search_key, unaccent
+from capuy.organizations.models import Organization
+
+from . import access, services
+from .choices import LEVEL_RANK, Exemption, ReviewStatus, ReviewStep, SubjectKind
+from .models import Manifestation, Review, ReviewCycle, ReviewEvent
+from .rules import HTTNV, HTXSNV, quota_check
+from .rulesets import effective_rules
+from .selectors import organization_names, quota_group_label
+
+MAX_BYTES = 40 * 1024 * 1024  # a province's 100.000-row results file is about 5 MB
+MAX_ROWS = 200_000
+SERVICE_ROWS = 1000  # up to this many rows to save, the services are called row by row
+PREVIEW_ROWS = 200
+SHOWN_ERRORS = 1000
+
+# --- columns ---------------------------------------------------------------------------------
+
+STT = Column("stt", gettext_lazy("STT"), aliases=("Số TT", "TT"), required=False, width=6)
+CODE = Column(
+    "code",
+    gettext_lazy("Mã đảng viên"),
+    aliases=("Số thẻ đảng viên", "Số thẻ", "Mã ĐV"),
+    help=gettext_lazy(
+        "Số thẻ đảng viên; đảng viên chưa có thẻ mang mã «ID…» do capuy cấp. Giữ nguyên như "
+        "trong tệp mẫu."
+    ),
+    width=16,
+)
+NAME = Column(
+    "name",
+    gettext_lazy("Họ và tên"),
+    aliases=("Họ tên",),
+    help=gettext_lazy("Để đối chiếu: phải khớp với mã đảng viên."),
+    width=26,
+)
+CELL = Column(
+    "cell",
+    gettext_lazy("Chi bộ"),
+    aliases=("Chi bộ sinh hoạt", "Tên chi bộ", "Mã chi bộ"),
+    required=False,
+    help=gettext_lazy("Để đối chiếu: tên hoặc mã chi bộ của đảng viên."),
+    width=26,
+)
+SELF = Column(
+    "self_level",
+    gettext_lazy("Mức tự xếp loại"),
+    aliases=("Tự xếp loại", "Tự đánh giá, xếp loại", "Mức tự đánh giá"),
+    required=False,
+    help=gettext_lazy(
+        "HTXSNV, HTTNV, HTNV, KHTNV, hoặc tên đầy đủ (Hoàn thành xuất sắc nhiệm vụ…) hoặc tên "
+        "ngắn (Xuất sắc, Tốt, Hoàn thành, Không hoàn thành); để trống với đảng viên không "
+        "xếp loại."
+    ),
+    width=16,
+)
+MANIFESTATIONS = Column(
+    "manifestations",
+    gettext_lazy("Biểu hiện liên hệ"),
+    aliases=("Liên hệ biểu hiện", "Liên hệ 27 biểu hiện", "Biểu hiện"),
+    required=False,
+    help=gettext_lazy(
+        "Mã các biểu hiện suy thoái đã liên hệ: A3 hoặc 1.3 (nhóm 1–3 là A–C), cách nhau "
+        "bằng dấu phẩy hoặc chấm phẩy, ví dụ «1.3; 2.5»."
+    ),
+    width=18,
+)
+MANIFESTATIONS_TEXT = Column(
+    "manifestations_text",
+    gettext_lazy("Liên hệ khác"),
+    required=False,
+    help=gettext_lazy("Nội dung liên hệ khác (nếu có)."),
+    width=24,
+)
+PROPOSED = Column(
+    "proposed_level",
+    gettext_lazy("Mức đề xuất"),
+    aliases=("Chi bộ đề xuất", "Mức chi bộ đề xuất", "Đề xuất"),
+    required=False,
+    help=gettext_lazy("Mức chi bộ (cơ quan tham mưu) đề xuất; cách ghi như mức tự xếp loại."),
+    width=16,
+)
+DECIDED = Column(
+    "decided_level",
+    gettext_lazy("Mức quyết định"),
+    aliases=("Cấp có thẩm quyền quyết định", "Quyết định xếp loại", "Mức được xếp loại"),
+    required=False,
+    help=gettext_lazy(
+        "Chỉ cấp có thẩm quyền ghi: mức quyết định xếp loại (tính tỷ lệ HTXSNV của nhóm)."
+    ),
+    width=16,
+)
+REASON = Column(
+    "override_reason",
+    gettext_lazy("Lý do chọn mức khác"),
+    aliases=("Lý do",),
+    required=False,
+    help=gettext_lazy("Bắt buộc khi mức đã chọn khác mức theo quy tắc."),
+    width=24,
+)
+DAY = Column(
+    "date",
+    gettext_lazy("Ngày kiểm điểm (dd/mm/yyyy)"),
+    aliases=("Ngày kiểm điểm", "Ngày họp", "Ngày"),
+    required=False,
+    help=gettext_lazy("Ngày chi bộ họp kiểm điểm, dạng dd/mm/yyyy hoặc ô kiểu ngày."),
+    width=14,
+)
+NOTE = Column("note", gettext_lazy("Ghi chú"), required=False, width=30)
+COLUMNS = [
+    STT,
+    CODE,
+    NAME,
+    CELL,
+    SELF,
+    MANIFESTATIONS,
+    MANIFESTATIONS_TEXT,
+    PROPOSED,
+    DECIDED,
+    REASON,
+    DAY,
+    NOTE,
+]
+LEVEL_COLUMNS = (SELF, PROPOSED, DECIDED)
+
+# --- spelling of levels and manifestations ------------------------------------------------------
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_LEVEL_NAMES = {
+    "HTXSNV": ("hoan thanh xuat sac nhiem vu", "xuat sac", "ht xuat sac nhiem vu", "htxs"),
+    "HTTNV": ("hoan thanh tot nhiem vu", "tot", "ht tot nhiem vu", "htt"),
+    "HTNV": ("hoan thanh nhiem vu", "hoan thanh", "ht nhiem vu", "ht"),
+    "KHTNV": ("khong hoan thanh nhiem vu", "khong hoan thanh", "khong ht nhiem vu", "kht"),
+}
+LEVEL_SPELLINGS: dict[str, str] = {
+    spelling: code for code, names in _LEVEL_NAMES.items() for spelling in (code.lower(), *names)
+}
+
+
+def _words(text: str) -> str:
+    return " ".join(_NON_WORD.sub(" ", unaccent(text)).split())
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_level(value: Any) -> str | None:
+    """The level code a cell means: "" when blank, None when it is not a level.
+
+    >>> [parse_level(v) for v in ("HTXSNV", "Hoàn thành xuất sắc nhiệm vụ", "xuất sắc", "tot")]
+    ['HTXSNV', 'HTXSNV', 'HTXSNV', 'HTTNV']
+    """
+    text = cell_text(value)
+    if not text:
+        return ""
+    words = _words(text)
+    found = LEVEL_SPELLINGS.get(words) or LEVEL_SPELLINGS.get(words.replace(" ", ""))
+    if found:
+        return found
+    # "HTXSNV — Hoàn thành xuất sắc nhiệm vụ", as the pages' choices show it
+    head, _sep, rest = words.partition(" ")
+    code = LEVEL_SPELLINGS.get(head)
+    if code and head == code.lower() and LEVEL_SPELLINGS.get(rest) == code:
+        return code
+    return None
+
+
+_MANIFESTATION = re.compile(r"^([abc123])[\s.\-/]*(\d{1,2})$")
+_GROUP_DIGITS = {"1": "A", "2": "B", "3": "C"}
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_manifestation_codes(value: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """("A3", "B5") from "1.3, 2.5" or "A3; b5"; the second item lists what is not a code."""
+    text = cell_text(value)
+    codes: list[str] = []
+    bad: list[str] = []
+    for token in re.split(r"[,;\n]+|\s{2,}|\s(?=[abcABC]\s*\d)", text):
+        token = token.strip()
+        if not token:
+            continue
+        match = _MANIFESTATION.match(token.lower())
+        if match is None:
+            bad.append(token)
+            continue
+        group = _GROUP_DIGITS.get(match.group(1), match.group(1).upper())
+        code = f"{group}{int(match.group(2))}"
+        if code not in codes:
+            codes.append(code)
+    return tuple(codes), tuple(bad)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cell_date(value: Any) -> date | None:
+    return cell_date(value)
+
+
+def _in(lookup: str, values, sql_type: str) -> Q:
+    """``lookup IN values`` — on PostgreSQL as one array parameter (``unnest``), so that a
+    100.000-value list is not 100.000 placeholders to build and parse."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        return Q(**{f"{lookup}__in": RawSQL(f"SELECT unnest(%s::{sql_type}[])", [values])})
+    return Q(**{f"{lookup}__in": values})
+
+
+def _bulk_in_possible() -> bool:
+    """Whether ``_in_table`` can be used: PostgreSQL, inside a transaction (the temporary
+    tables go with it)."""
+    return connection.vendor == "postgresql" and connection.in_atomic_block
+
+
+def _in_table(lookup: str, values, sql_type: str) -> Q:
+    """``lookup IN values`` through a temporary table filled by COPY (PostgreSQL, inside a
+    transaction): one statement for 100.000 values, and a join the planner can estimate."""
+    name = "capuy_import_" + lookup.replace("__", "_")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE TEMP TABLE {name} (v {sql_type}) ON COMMIT DROP")
+        with cursor.cursor.copy(f"COPY {name} (v) FROM STDIN") as copy:
+            for chunk in _chunks(values, 20_000):
+                copy.write("".join(f"{_copy_text(str(v))}\n" for v in chunk))
+        cursor.execute(f"ANALYZE {name}")
+    return Q(**{f"{lookup}__in": RawSQL(f"SELECT v FROM {name}", [])})
+
+
+def _fetch(queryset) -> Iterable[tuple]:
+    """The rows of a ``values_list`` queryset; on PostgreSQL straight from the cursor (no
+    per-value converters: JSON comes back as text, see ``_json``)."""
+    if connection.vendor != "postgresql":
+        return queryset
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _json(value):
+    """A JSON column's value from ``_fetch`` (text on PostgreSQL, decoded elsewhere)."""
+    if not isinstance(value, str):
+        return value
+    if value == "{}":
+        return {}
+    if value == "[]":
+        return []
+    return json.loads(value)
+
+
+def member_code(card_number: str | None, member_id: int) -> str:
+    """What the "Mã đảng viên" column holds: the card number, or "ID<pk>" without one."""
+    return card_number or f"ID{member_id}"
+
+
+_ID_CODE = re.compile(r"^(?:id|#)\s*-?\s*(\d{1,12})$", re.IGNORECASE)
+
+
+def _member_id_from_code(code: str) -> int | None:
+    match = _ID_CODE.match(code)
+    return int(match.group(1)) if match else None
+
+
+# --- the template ----------------------------------------------------------------------------
+
+
+def template_rows(user, cycle: ReviewCycle, organization: Organization | None = None) -> Iterator:
+    """The member reviews of ``cycle`` the user sees (under ``organization``), in roster
+    order, as template rows with what is already recorded."""
+    qs = Review.objects.visible_to(user, VIEW).filter(cycle=cycle, subject_kind=SubjectKind.MEMBER)
+    if organization is not None:
+        qs = qs.filter(org_path__startswith=organization.path)
+    reviews = qs.order_by("org_path", "member__sort_key", "id").values_list(
+        "id",
+        "member_id",
+        "member__card_number",
+        "member__full_name",
+        "organization__name",
+        "status",
+        "exemption",
+        "exemption_note",
+        "classify",
+        "self_level",
+        "proposed_level",
+        "decided_level",
+        "manifestations_text",
+    )
+    links: dict[int, list[str]] = defaultdict(list)
+    number = 0
+    for chunk in _chunks(reviews.iterator(chunk_size=5000), 5000):
+        links.clear()
+        ids = [row[0] for row in chunk]
+        through = Review.manifestations.through.objects.filter(review_id__in=ids)
+        for review_id, group, num in through.values_list(
+            "review_id", "manifestation__group", "manifestation__number"
+        ).order_by("manifestation__group", "manifestation__number"):
+            links[review_id].append(f"{group}{num}")
+        for (
+            pk,
+            member_id,
+            card,
+            name,
+            cell,
+            status,
+            exemption,
+            exemption_note,
+            classify,
+            self_level,
+            proposed,
+            decided,
+            text,
+        ) in chunk:
+            number += 1
+            note = ""
+            if status == ReviewStatus.EXEMPT or not classify:
+                why = Exemption(exemption).label if exemption else _("không xếp loại")
+                kind = (
+                    _("Không kiểm điểm") if status == ReviewStatus.EXEMPT else _("Không xếp loại")
+                )
+                note = f"{kind}: {why}{'; ' + exemption_note if exemption_note else ''}"
+            yield [
+                number,
+                member_code(card, member_id),
+                name,
+                cell,
+                self_level,
+                ", ".join(links.get(pk, ())),
+                text,
+                proposed,
+                decided,
+                "",
+                "",
+                note,
+            ]
+
+
+def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
+    if isinstance(iterable, list | tuple):
+        for start in range(0, len(iterable), size):
+            yield iterable[start : start + size]
+        return
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def template_bytes(user, cycle: ReviewCycle, organization: Organization | None = None) -> bytes:
+    """The template as .xlsx: a merged title row, the header row, one row per member review
+    (streamed with openpyxl's write-only mode, so a province's file stays small in memory),
+    and a sheet of instructions — the layout of ``capuy.core.imports.write_template``."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(_("Kết quả xếp loại"))[:31])
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A4"
+    where = organization.name if organization is not None else cycle.organization.name
+    title = WriteOnlyCell(
+        sheet,
+        value=str(_("KẾT QUẢ KIỂM ĐIỂM, XẾP LOẠI ĐẢNG VIÊN — %(cycle)s — %(where)s"))
+        % {"cycle": cycle.name, "where": where},
+    )
+    title.font = Font(bold=True, size=13)
+    title.alignment = Alignment(horizontal="center")
+    sheet.append([title])
+    sheet.merged_cells.add(f"A1:{get_column_letter(len(COLUMNS))}1")
+    sheet.append([])
+    fill = PatternFill("solid", fgColor="F2DCDB")
+    header = []
+    for column in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=str(column.label))
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        header.append(cell)
+    sheet.append(header)
+    for row in template_rows(user, cycle, organization):
+        sheet.append([value if value not in ("", None) else None for value in row])
+
+    guide = workbook.create_sheet(str(_("Hướng dẫn"))[:31])
+    guide.column_dimensions["A"].width = 30
+    guide.column_dimensions["B"].width = 90
+    guide.append([str(_("Cột")), str(_("Cách ghi"))])
+    for column in COLUMNS:
+        required = _("bắt buộc") if column.required else _("không bắt buộc")
+        guide.append([str(column.label), f"{column.help} ({required})".strip()])
+    guide.append([])
+    for note in (
+        _("Mỗi dòng là kết quả kiểm điểm, xếp loại của một đảng viên trong đợt «%(c)s».")
+        % {"c": cycle.name},
+        _("Để trống các cột mức xếp loại của dòng chưa có kết quả: dòng đó được bỏ qua."),
+        _("Dòng ghi «Không kiểm điểm» là đảng viên được miễn: không ghi kết quả cho dòng đó."),
+        _("Tệp chỉ được lưu khi mọi dòng đều hợp lệ; nếu có lỗi, không dòng nào được lưu."),
+    ):
+        guide.append(["", str(note)])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- reading and checking ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Raw:
+    number: int
+    code: str
+    name: str
+    cell: str
+    self_level: str
+    codes: tuple[str, ...] | None
+    manifestations_text: str | None
+    proposed: str
+    decided: str
+    reason: str
+    day: date | None
+    note: str
+
+    @property
+    def has_result(self) -> bool:
+        return bool(
+            self.self_level
+            or self.proposed
+            or self.decided
+            or self.codes
+            or self.manifestations_text
+        )
+
+
+class _Subject:
+    """The fields of one member review the checks read, loaded in bulk (the services'
+    ``_check_*`` helpers and capuy.reviews.access take it like a ``Review``)."""
+
+    __slots__ = (
+        "id",
+        "cycle",
+        "cycle_id",
+        "subject_kind",
+        "member_id",
+        "organization_id",
+        "org_path",
+        "competent_path",
+        "decision_level",
+        "quota_group",
+        "status",
+        "exemption",
+        "exemption_note",
+        "classify",
+        "locked",
+        "ratings",
+        "score_general",
+        "score_tasks",
+        "conditions",
+        "manifestations_text",
+        "self_level",
+        "proposed_level",
+        "decided_level",
+        "derived_level",
+        "subject_name",
+        "code",
+        "search_name",
+        "cell_name",
+        "cell_code",
+    )
+
+    FIELDS = (
+        "id",
+        "member_id",
+        "organization_id",
+        "org_path",
+        "competent_path",
+        "decision_level",
+        "quota_group",
+        "status",
+        "exemption",
+        "exemption_note",
+        "classify",
+        "locked",
+        "ratings",
+        "score_general",
+        "score_tasks",
+        "conditions",
+        "manifestations_text",
+        "self_level",
+        "proposed_level",
+        "decided_level",
+        "derived_level",
+        "member__full_name",
+        "member__card_number",
+        "member__search_text",
+        "organization__name",
+        "organization__code",
+    )
+
+    def __init__(self, cycle: ReviewCycle, values: tuple):
+        (
+            self.id,
+            self.member_id,
+            self.organization_id,
+            self.org_path,
+            self.competent_path,
+            self.decision_level,
+            self.quota_group,
+            self.status,
+            self.exemption,
+            self.exemption_note,
+            self.classify,
+            self.locked,
+            self.ratings,
+            self.score_general,
+            self.score_tasks,
+            self.conditions,
+            self.manifestations_text,
+            self.self_level,
+            self.proposed_level,
+            self.decided_level,
+            self.derived_level,
+            self.subject_name,
+            card,
+            self.search_name,
+            self.cell_name,
+            self.cell_code,
+        ) = values
+        self.ratings = _json(self.ratings)
+        self.conditions = _json(self.conditions)
+        self.cycle = cycle
+        self.cycle_id = cycle.pk
+        self.subject_kind = SubjectKind.MEMBER
+        self.code = member_code(card, self.member_id)
+
+
+@dataclass(slots=True)
+class ImportRow:
+    """One row that will be saved: the review and the steps it takes."""
+
+    number: int
+    subject: _Subject
+    self_level: str
+    proposed_level: str
+    decided_level: str
+    steps: tuple[str, ...]  # of "self", "propose", "decide"
+    manifestation_ids: tuple[int, ...] | None
+    manifestation_codes: tuple[str, ...]
+    manifestations_text: str | None
+    override_reason: str
+    note: str
+    derived_level: str
+    linked: bool
+
+    @property
+    def name(self) -> str:
+        return self.subject.subject_name
+
+    @property
+    def cell_name(self) -> str:
+        return self.subject.cell_name
+
+    @property
+    def code(self) -> str:
+        return self.subject.code
+
+
+@dataclass
+class ImportCheck:
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: RowErrors = field(default_factory=RowErrors)
+    total: int = 0  # data rows read
+    skipped: int = 0  # rows with nothing to record (blank, or as already recorded)
+    saved: int = 0
+    filename: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+    @property
+    def shown_errors(self) -> list:
+        return self.errors.sorted()[:SHOWN_ERRORS]
+
+    @property
+    def preview(self) -> list[ImportRow]:
+        return self.rows[:PREVIEW_ROWS]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Per step, how many rows get each level (the preview's summary)."""
+        out: dict[str, dict[str, int]] = {"self": {}, "propose": {}, "decide": {}}
+        for row in self.rows:
+            for step, level in (
+                ("self", row.self_level),
+                ("propose", row.proposed_level),
+                ("decide", row.decided_level),
+            ):
+                if step in row.steps:
+                    out[step][level or "—"] = out[step].get(level or "—", 0) + 1
+        return out
+
+
+def _text(value: Any) -> str:
+    """``cell_text``, with a shortcut for plain ASCII text (NFC changes nothing there) and a
+    cache for the rest (names, cells and notes repeat)."""
+    if value.__class__ is str and value.isascii():
+        return " ".join(value.split())
+    return _cached_text(value) if value.__class__ is str else cell_text(value)
+
+
+_cached_text = functools.lru_cache(maxsize=65536)(cell_text)
+
+
+def _level_error(column: Column, raw: Any) -> str:
+    return _(
+        "%(field)s «%(v)s» không hợp lệ: ghi HTXSNV, HTTNV, HTNV, KHTNV, tên đầy đủ "
+        "(ví dụ «Hoàn thành tốt nhiệm vụ») hoặc tên ngắn (Xuất sắc, Tốt, Hoàn thành, "
+        "Không hoàn thành)."
+    ) % {"field": column.label, "v": cell_text(raw)}
+
+
+def _parser(present: dict[int, Column], errors: RowErrors, cycle: ReviewCycle, today):
+    """A function turning one row (the cell values as calamine gives them) into a ``_Raw``,
+    with the column positions resolved once."""
+    where = {column.key: index for index, column in present.items()}
+    width = max(where.values()) + 1
+    (i_code, i_name, i_cell, i_self, i_codes, i_text, i_proposed, i_decided, i_reason) = (
+        where.get(key, width)
+        for key in (
+            "code",
+            "name",
+            "cell",
+            "self_level",
+            "manifestations",
+            "manifestations_text",
+            "proposed_level",
+            "decided_level",
+            "override_reason",
+        )
+    )
+    i_day, i_note = where.get("date", width), where.get("note", width)
+    has_codes = "manifestations" in where
+    has_text = "manifestations_text" in where
+    period_start = cycle.period_start
+    add = errors.add
+    text = _text
+
+    def parse(number: int, values: list) -> _Raw:
+        # exactly the mapped positions, then None at ``width`` for the absent columns
+        size = len(values)
+        if size < width:
+            values = [*values, *([None] * (width - size)), None]
+        else:
+            values = [*values[:width], None]
+        levels = []
+        for column, index in ((SELF, i_self), (PROPOSED, i_proposed), (DECIDED, i_decided)):
+            raw = values[index]
+            level = parse_level(raw)
+            if level is None:
+                add(number, column, _level_error(column, raw))
+                level = ""
+            levels.append(level)
+        codes = None
+        if has_codes:
+            found, bad = parse_manifestation_codes(values[i_codes])
+            if bad:
+                add(
+                    number,
+                    MANIFESTATIONS,
+                    _("Mã biểu hiện không hợp lệ: %(v)s (ghi dạng A3 hoặc 1.3).")
+                    % {"v": ", ".join(f"«{b}»" for b in bad)},
+                )
+            codes = found or None
+        manifestations_text = (text(values[i_text]) or None) if has_text else None
+        day = None
+        try:
+            day = _cell_date(values[i_day])
+        except ValueError as exc:
+            add(number, DAY, exc)
+        else:
+            if day is not None and day > today:
+                add(number, DAY, _("Ngày %(d)s chưa tới.") % {"d": format_date(day)})
+            elif day is not None and day < period_start:
+                add(
+                    number,
+                    DAY,
+                    _("Ngày %(d)s trước kỳ đánh giá (từ %(a)s).")
+                    % {"d": format_date(day), "a": format_date(period_start)},
+                )
+        code = text(values[i_code])
+        raw = _Raw(
+            number,
+            code,
+            text(values[i_name]),
+            text(values[i_cell]),
+            levels[0],
+            codes,
+            manifestations_text,
+            levels[1],
+            levels[2],
+            text(values[i_reason]),
+            day,
+            text(values[i_note]),
+        )
+        if not code and (raw.has_result or raw.name):
+            add(number, CODE, _("Thiếu mã đảng viên."))
+        return raw
+
+    return parse
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (value.__class__ is str and not value.strip())
+
+
+def _read(upload, cycle: ReviewCycle, errors: RowErrors) -> list[_Raw]:
+    """Every data row parsed as calamine streams them (file-level problems raise
+    ``ImportFileError``). The rows of ``capuy.core.imports.iter_rows``, without a dict per
+    row."""
+    sheet = first_sheet(open_workbook(upload, max_bytes=MAX_BYTES))
+    numbered = ((index + 1, values) for index, values in enumerate(sheet.iter_rows()))
+    _header_row, mapping = find_header(numbered, COLUMNS, search_rows=HEADER_SEARCH_ROWS)
+    present = {column.key for column in mapping.values()}
+    if not any(column.key in present for column in (*LEVEL_COLUMNS, MANIFESTATIONS)):
+        raise ImportFileError(
+            _("Tệp không có cột kết quả nào: cần ít nhất một trong các cột %(cols)s.")
+            % {"cols": ", ".join(f"«{c.label}»" for c in (*LEVEL_COLUMNS, MANIFESTATIONS))}
+        )
+    parse = _parser(mapping, errors, cycle, timezone.localdate())
+    raws = []
+    append = raws.append
+    blank = _blank
+    for number, values in numbered:
+        first = values[0] if values else None
+        if (first is None or first.__class__ is str and not first.strip()) and all(
+            blank(v) for v in values
+        ):
+            continue
+        if len(raws) >= MAX_ROWS:
+            raise ImportFileError(
+                _("Tệp có quá nhiều dòng: tối đa %(n)s dòng mỗi lần nhập.")
+                % {"n": f"{MAX_ROWS:,}".replace(",", ".")}
+            )
+        append(parse(number, values))
+    return raws
+
+
+class _Lookups:
+    """The reviews, manifestations and counts the rows refer to, in a few queries."""
+
+    def __init__(self, user, cycle: ReviewCycle, raws: list[_Raw], organization, lock: bool):
+        self.cycle = cycle
+        cards: set[str] = set()
+        ids: set[int] = set()
+        for r in raws:
+            if r.code:
+                member_id = _member_id_from_code(r.code)
+                if member_id is None:
+                    cards.add(r.code)
+                else:
+                    ids.add(member_id)
+        base = Review.objects.filter(cycle=cycle, subject_kind=SubjectKind.MEMBER)
+        visible = Review.objects.visible_to(user, VIEW).filter(
+            cycle=cycle, subject_kind=SubjectKind.MEMBER
+        )
+        if organization is not None:
+            visible = visible.filter(org_path__startswith=organization.path)
+        self.by_code: dict[str, _Subject] = {}
+        bulk = _bulk_in_possible()
+        size = MAX_ROWS if bulk else 20_000
+        for chunk in _chunks(sorted(cards), size):
+            where = _in_table("member__card_number", chunk, "text") if bulk else None
+            for values in _fetch(
+                visible.filter(where or _in("member__card_number", chunk, "text")).values_list(
+                    *_Subject.FIELDS
+                )
+            ):
+                subject = _Subject(cycle, values)
+                self.by_code[subject.code] = subject
+        for chunk in _chunks(sorted(ids), 20_000):
+            for values in _fetch(
+                visible.filter(_in("member_id", chunk, "bigint")).values_list(*_Subject.FIELDS)
+            ):
+                subject = _Subject(cycle, values)
+                self.by_code[f"ID{subject.member_id}"] = subject
+        # Codes not found in scope: in the cycle but outside the scope, or not in the cycle.
+        missing_cards = [c for c in cards if c not in self.by_code]
+        missing_ids = [i for i in ids if f"ID{i}" not in self.by_code]
+        self.in_cycle: set[str] = set()
+        self.known: set[str] = set()
+        if missing_cards or missing_ids:
+            from capuy.members.models import Member
+
+            for chunk in _chunks(missing_cards, 20_000):
+                self.in_cycle.update(
+                    base.filter(_in("member__card_number", chunk, "text")).values_list(
+                        "member__card_number", flat=True
+                    )
+                )
+                self.known.update(
+                    Member.objects.filter(_in("card_number", chunk, "text")).values_list(
+                        "card_number", flat=True
+                    )
+                )
+            for chunk in _chunks(missing_ids, 20_000):
+                self.in_cycle.update(
+                    f"ID{i}"
+                    for i in base.filter(_in("member_id", chunk, "bigint")).values_list(
+                        "member_id", flat=True
+                    )
+                )
+                self.known.update(
+                    f"ID{i}"
+                    for i in Member.objects.filter(_in("pk", chunk, "bigint")).values_list(
+                        "pk", flat=True
+                    )
+                )
+        self.manifestations = {m.code: m for m in Manifestation.objects.all()}
+        self.links: dict[int, set[str]] = defaultdict(set)
+        review_ids = [s.id for s in self.by_code.values()]
+        through = Review.manifestations.through.objects
+        for chunk in _chunks(review_ids, size):
+            where = _in_table("review_id", chunk, "bigint") if bulk else None
+            for review_id, group, number in _fetch(
+                through.filter(where or _in("review_id", chunk, "bigint")).values_list(
+                    "review_id", "manifestation__group", "manifestation__number"
+                )
+            ):
+                self.links[review_id].add(f"{group}{number}")
+        self.lock = lock
+        self.derivations: dict = {}
+        self.level_checks: dict = {}
+        self.refusals: dict = {}
+        self.group_labels: dict = {}
+        self.day_note = _("ngày kiểm điểm %(d)s")
+        self.day_notes: dict[date, str] = {}
+        self.code_sets: dict[tuple[str, ...], tuple] = {}
+
+    def quota_counts(self, groups: set[str]) -> dict[str, dict[str, int]]:
+        """Decided HTXSNV / HTTNV per quota group (locking the groups first when saving, as
+        ``review_decide`` does)."""
+        counts: dict[str, dict[str, int]] = {group: {} for group in groups}
+        if self.lock and connection.vendor == "postgresql":
+            keys = sorted(
+                zlib.crc32(f"{self.cycle.pk}:{group}".encode()) - 2**31 for group in groups
+            )
+            with connection.cursor() as cursor:
+                for key in keys:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [4242, key])
+        from django.db.models import Count
+
+        for chunk in _chunks(sorted(groups), 5000):
+            rows = (
+                Review.objects.filter(
+                    cycle=self.cycle, quota_group__in=chunk, decided_level__in=(HTXSNV, HTTNV)
+                )
+                .values_list("quota_group", "decided_level")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            for group, level, n in rows:
+                counts[group][level] = n
+        return counts
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error.args[0]) if error.args else _("Không có quyền.")
+
+
+def _error_column(error: Exception, default: Column | None) -> Column | None:
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        if "override_reason" in error.error_dict:
+            return REASON
+        if "manifestations" in error.error_dict:
+            return MANIFESTATIONS
+    return default
+
+
+def review_import_check(
+    *,
+    acting_user,
+    cycle: ReviewCycle,
+    upload: IO[bytes] | bytes,
+    organization: Organization | None = None,
+    filename: str = "",
+    lock: bool = False,
+) -> ImportCheck:
+    """Read and check every row; nothing is written. File-level problems come back as one
+    error on row 0. ``lock`` (inside the commit's transaction) takes the quota locks."""
+    result = ImportCheck(filename=filename)
+    errors = result.errors
+    try:
+        raws = _read(upload, cycle, errors)
+    except ImportFileError as exc:
+        errors.add(0, "", exc)
+        return result
+    result.total = len(raws)
+    if not raws:
+        errors.add(0, "", _("Tệp không có dòng dữ liệu nào."))
+        return result
+
+    with transaction.atomic():  # the lookups' temporary tables live in a transaction
+        lookups = _Lookups(acting_user, cycle, raws, organization, lock)
+    rules = effective_rules(cycle.rule_set)
+    unreadable = errors.rows()  # rows with a cell that could not be parsed
+    scope_name = organization.name if organization is not None else ""
+    seen: dict[str, int] = {}
+    decisions: list[tuple[_Raw, _Subject]] = []
+    planned: dict[int, ImportRow] = {}
+    for raw in raws:
+        if not raw.code:
+            if not raw.has_result and not raw.name:
+                result.skipped += 1
+            continue
+        if raw.number in unreadable:
+            continue
+        subject = lookups.by_code.get(raw.code)
+        if subject is None:
+            errors.add(raw.number, CODE, _missing_message(raw.code, lookups, cycle, scope_name))
+            continue
+        if raw.code in seen:
+            errors.add(
+                raw.number,
+                CODE,
+                _("Đảng viên mã %(c)s đã có ở dòng %(r)s: mỗi đảng viên chỉ ghi một dòng.")
+                % {"c": raw.code, "r": seen[raw.code]},
+            )
+            continue
+        seen[raw.code] = raw.number
+        if raw.name and _key(raw.name) != subject.search_name:
+            errors.add(
+                raw.number,
+                NAME,
+                _("Mã %(c)s là của đảng viên %(n)s, không phải «%(v)s».")
+                % {"c": raw.code, "n": subject.subject_name, "v": raw.name},
+            )
+            continue
+        if raw.cell and _key(raw.cell) not in (_key(subject.cell_name), _key(subject.cell_code)):
+            errors.add(
+                raw.number,
+                CELL,
+                _("Đảng viên %(n)s sinh hoạt ở %(cell)s, không phải «%(v)s».")
+                % {"n": subject.subject_name, "cell": subject.cell_name, "v": raw.cell},
+            )
+            continue
+        row = _plan_row(acting_user, raw, subject, rules, lookups, errors)
+        if row is None:
+            continue
+        if not row.steps:
+            result.skipped += 1
+            continue
+        planned[raw.number] = row
+        if "decide" in row.steps:
+            decisions.append((raw, subject))
+
+    _check_quota(rules, decisions, planned, lookups, errors)
+    failed = errors.rows()
+    result.rows = [row for number, row in sorted(planned.items()) if number not in failed]
+    return result
+
+
+_key = functools.lru_cache(maxsize=65536)(search_key)
+
+
+def _missing_message(code: str, lookups: _Lookups, cycle: ReviewCycle, scope_name: str) -> str:
+    if code in lookups.in_cycle:
+        if scope_name:
+            return _(
+                "Đảng viên mã %(c)s không thuộc %(org)s (phạm vi của tệp nhập) hoặc nằm ngoài "
+                "phạm vi được phân quyền của bạn."
+            ) % {"c": code, "org": scope_name}
+        return _(
+            "Đảng viên mã %(c)s nằm ngoài phạm vi được phân quyền của bạn: không ghi kết quả "
+            "cho đảng viên này."
+        ) % {"c": code}
+    if code in lookups.known:
+        return _("Đảng viên mã %(c)s không có trong đợt «%(cycle)s».") % {
+            "c": code,
+            "cycle": cycle.name,
+        }
+    return _("Không tìm thấy đảng viên có mã %(c)s.") % {"c": code}
+
+
+_NO_CODES: frozenset[str] = frozenset()
+
+
+def _plan_row(user, raw: _Raw, subject: _Subject, rules, lookups, errors) -> ImportRow | None:
+    """What the row changes, checked step by step as the services check it; None on error."""
+    number = raw.number
+    if not raw.has_result:
+        return ImportRow(number, subject, "", "", "", (), None, (), None, "", "", "", False)
+    current_codes = lookups.links.get(subject.id, _NO_CODES)
+    if subject.status == ReviewStatus.EXEMPT:
+        try:
+            services._check_not_exempt(subject)
+        except ValidationError as error:
+            errors.add(number, _first_given(raw), _message(error))
+            return None
+    pending = subject.status == ReviewStatus.PENDING
+    wanted_self = raw.self_level or ("" if pending else subject.self_level)
+    codes_change = raw.codes is not None and set(raw.codes) != current_codes
+    text_change = (
+        raw.manifestations_text is not None
+        and raw.manifestations_text != subject.manifestations_text
+    )
+    self_inputs = bool(raw.self_level or raw.codes or raw.manifestations_text)
+    self_step = self_inputs and (
+        pending
+        or bool(raw.self_level and raw.self_level != subject.self_level)
+        or codes_change
+        or text_change
+    )
+    propose_step = bool(raw.proposed) and (
+        raw.proposed != subject.proposed_level or subject.status == ReviewStatus.SELF_REVIEWED
+    )
+    if self_step and (raw.proposed or not subject.classify):
+        propose_step = True  # the cell's result: both steps or neither (record_cell_result)
+    if subject.status == ReviewStatus.DECIDED and raw.decided == subject.decided_level:
+        decide_step = False
+    else:
+        decide_step = bool(raw.decided)
+    if subject.status == ReviewStatus.DECIDED and not decide_step:
+        # Nothing to change on a decided review unless the file differs from it.
+        if self_step or (propose_step and raw.proposed != subject.proposed_level):
+            try:
+                services._check_unlocked(subject)
+            except ValidationError as error:
+                errors.add(number, _first_given(raw), _message(error))
+                return None
+        self_step = propose_step = False
+    steps = tuple(
+        step
+        for step, wanted in (
+            ("self", self_step),
+            ("propose", propose_step),
+            ("decide", decide_step),
+        )
+        if wanted
+    )
+    if not steps:
+        return ImportRow(number, subject, "", "", "", (), None, (), None, "", "", "", False)
+
+    ok = True
+    if subject.locked or subject.cycle.level_closed(subject.decision_level):
+        try:
+            services._check_open(subject)
+            services._check_unlocked(subject)
+        except ValidationError as error:
+            errors.add(number, _first_given(raw), _message(error))
+            return None
+    refusals = []
+    own = getattr(user, "member_id", None) == subject.member_id
+    for step, column in (("self", SELF), ("propose", PROPOSED), ("decide", DECIDED)):
+        if step not in steps:
+            continue
+        key = (step, subject.org_path, subject.competent_path)
+        if own or key not in lookups.refusals:
+            if step == "self":
+                refusal = access.self_assess_refusal(user, subject)
+            elif step == "propose":
+                refusal = access.propose_refusal(user, subject)
+            else:
+                name = lookups_name(lookups, subject.competent_path)
+                refusal = access.decide_refusal(user, subject, name)
+            if own:
+                refusals.append((column, refusal))
+                continue
+            lookups.refusals[key] = refusal
+        refusals.append((column, lookups.refusals[key]))
+    for column, refusal in refusals:
+        if refusal:
+            errors.add(number, column, refusal)
+            ok = False
+    if not ok:
+        return None
+
+    manifestation_ids = None
+    codes = tuple(sorted(current_codes))
+    if raw.codes is not None:
+        resolved = lookups.code_sets.get(raw.codes)
+        if resolved is None:
+            known = lookups.manifestations
+            resolved = lookups.code_sets[raw.codes] = (
+                [c for c in raw.codes if c not in known],
+                [c for c in raw.codes if c in known and not known[c].active],
+                tuple(known[c].pk for c in raw.codes if c in known),
+                tuple(sorted(raw.codes)),
+            )
+        unknown, inactive, manifestation_ids, codes = resolved
+        if unknown:
+            errors.add(
+                number,
+                MANIFESTATIONS,
+                _("Không có biểu hiện mã %(v)s trong danh mục 27 biểu hiện.")
+                % {"v": ", ".join(unknown)},
+            )
+            return None
+        if inactive:
+            errors.add(
+                number,
+                MANIFESTATIONS,
+                _("Biểu hiện không còn dùng: %s.") % ", ".join(inactive),
+            )
+            return None
+    text = raw.manifestations_text
+    final_text = text if text is not None else subject.manifestations_text
+    linked = bool(codes) or bool(final_text)
+    if "self" in steps and not linked:
+        errors.add(
+            number,
+            MANIFESTATIONS,
+            _(
+                "Bản tự kiểm điểm của cá nhân phải liên hệ với các biểu hiện suy thoái: chọn ít "
+                "nhất một trong 27 biểu hiện hoặc ghi nội dung liên hệ."
+            ),
+        )
+        return None
+
+    plain = not subject.ratings and not subject.conditions
+    plain = plain and subject.score_general is None and subject.score_tasks is None
+    memo_key = (subject.exemption, subject.classify) if plain else None
+    derivation = lookups.derivations.get(memo_key) if memo_key else None
+    if derivation is None:
+        derivation = services._derive(subject, rules)
+        if memo_key:
+            lookups.derivations[memo_key] = derivation
+    reason = raw.reason
+    proposed = raw.proposed if "propose" in steps else subject.proposed_level
+    for step, column, level in (
+        ("self", SELF, wanted_self),
+        ("propose", PROPOSED, proposed),
+        ("decide", DECIDED, raw.decided),
+    ):
+        if step not in steps:
+            continue
+        if step == "propose" and "self" not in steps and subject.status == ReviewStatus.PENDING:
+            errors.add(
+                number,
+                column,
+                _("%(subject)s chưa tự kiểm điểm: ghi bản tự kiểm điểm trước khi đề xuất mức.")
+                % {"subject": subject.subject_name},
+            )
+            return None
+        if step == "decide" and "self" not in steps and subject.status == ReviewStatus.PENDING:
+            errors.add(
+                number,
+                column,
+                _("%(subject)s chưa tự kiểm điểm: chưa thể quyết định xếp loại.")
+                % {"subject": subject.subject_name},
+            )
+            return None
+        check_key = (memo_key, level, bool(reason.strip())) if memo_key else None
+        problem = lookups.level_checks.get(check_key, False) if check_key else False
+        if problem is False:
+            problem = None
+            try:
+                services._check_level(subject, rules, derivation, level, reason)
+            except ValidationError as error:
+                problem = (_error_column(error, None), _message(error))
+            if check_key:
+                lookups.level_checks[check_key] = problem
+        if problem is not None:
+            errors.add(number, problem[0] or column, problem[1])
+            return None
+    note_parts = []
+    if raw.day is not None:
+        day_note = lookups.day_notes.get(raw.day)
+        if day_note is None:
+            day_note = lookups.day_notes[raw.day] = lookups.day_note % {"d": format_date(raw.day)}
+        note_parts.append(day_note)
+    if raw.note:
+        note_parts.append(raw.note)
+    return ImportRow(
+        number=number,
+        subject=subject,
+        self_level=wanted_self if "self" in steps else subject.self_level,
+        proposed_level=proposed,
+        decided_level=raw.decided if "decide" in steps else subject.decided_level,
+        steps=steps,
+        manifestation_ids=manifestation_ids,
+        manifestation_codes=codes,
+        manifestations_text=text,
+        override_reason=reason,
+        note="; ".join(note_parts),
+        derived_level=derivation.level or "",
+        linked=linked,
+    )
+
+
+def lookups_name(lookups: _Lookups, path: str) -> str:
+    names = getattr(lookups, "_names", None)
+    if names is None:
+        names = lookups._names = {}
+    if path not in names:
+        names.update(organization_names([path]))
+        names.setdefault(path, "")
+    return names[path]
+
+
+def _first_given(raw: _Raw) -> Column:
+    if raw.self_level:
+        return SELF
+    if raw.proposed:
+        return PROPOSED
+    if raw.decided:
+        return DECIDED
+    return MANIFESTATIONS
+
+
+def _check_quota(rules, decisions, planned, lookups: _Lookups, errors: RowErrors) -> None:
+    """The excellent quota of every group the file decides in, lowest levels first (as
+    ``review_decide_many``), each decision counted after the ones it follows."""
+    rows = [planned[raw.number] for raw, _subject in decisions if raw.number in planned]
+    if not rows:
+        return
+    groups = {row.subject.quota_group for row in rows}
+    counts = lookups.quota_counts(groups)
+    names = organization_names(
+        {group.partition(":")[2].split(":")[0] for group in groups if ":" in group}
+    )
+    labels: dict[str, str] = {}
+    # quota_check depends on the counts and the two levels only (the label is for the message)
+    outcomes: dict[tuple, bool] = {}
+    for row in sorted(rows, key=lambda r: (LEVEL_RANK.get(r.decided_level, 0), r.number)):
+        subject = row.subject
+        group = counts[subject.quota_group]
+        key = (
+            subject.subject_kind,
+            group.get(HTXSNV, 0),
+            group.get(HTTNV, 0),
+            row.decided_level,
+            subject.decided_level,
+        )
+        ok = outcomes.get(key)
+        if ok is None:
+            ok = outcomes[key] = quota_check(
+                rules,
+                subject.subject_kind,
+                counts=group,
+                new_level=row.decided_level,
+                old_level=subject.decided_level,
+            ).ok
+        if not ok:
+            check = quota_check(
+                rules,
+                subject.subject_kind,
+                counts=group,
+                new_level=row.decided_level,
+                old_level=subject.decided_level,
+                group_label=labels.get(subject.quota_group)
+                or labels.setdefault(
+                    subject.quota_group, quota_group_label(subject.quota_group, names)
+                ),
+            )
+            errors.add(row.number, DECIDED, check.message)
+            continue
+        if subject.decided_level in (HTXSNV, HTTNV):
+            group[subject.decided_level] = group.get(subject.decided_level, 0) - 1
+        if row.decided_level in (HTXSNV, HTTNV):
+            group[row.decided_level] = group.get(row.decided_level, 0) + 1
+
+
+# --- saving ---------------------------------------------------------------------------------
+
+
+class _Rollback(Exception):
+    pass
+
+
+def review_import_commit(
+    *,
+    acting_user,
+    cycle: ReviewCycle,
+    upload: IO[bytes] | bytes,
+    organization: Organization | None = None,
+    filename: str = "",
+    service_rows: int = SERVICE_ROWS,
+) -> ImportCheck:
+    """Check again inside one transaction (the data may have changed since the preview) and
+    save every row; if any row fails, nothing is saved and the errors come back."""
+    try:
+        with transaction.atomic():
+            # Serializes with closing a level (cycle_close_level locks the cycle too).
+            cycle = (
+                ReviewCycle.objects.select_for_update(of=("self",))
+                .select_related("rule_set", "rule_set__base", "organization")
+                .get(pk=cycle.pk)
+            )
+            result = review_import_check(
+                acting_user=acting_user,
+                cycle=cycle,
+                upload=upload,
+                organization=organization,
+                filename=filename,
+                lock=True,
+            )
+            if not result.ok:
+                raise _Rollback(result)
+            if len(result.rows) <= service_rows:
+                _save_with_services(acting_user, result, filename)
+            else:
+                _save_in_bulk(acting_user, cycle, result, filename)
+            if result.errors:
+                raise _Rollback(result)
+    except _Rollback as stop:
+        result = stop.args[0]
+        result.saved = 0
+        return result
+    result.saved = len(result.rows)
+    return result
+
+
+def _event_note(row: ImportRow, filename: str, template: str | None = None) -> str:
+    template = template or _("Nhập từ tệp «%(f)s», dòng %(r)s")
+    source = template % {"f": filename or "Excel", "r": row.number}
+    return f"{source}; {row.note}" if row.note else source
+
+
+def _save_with_services(acting_user, result: ImportCheck, filename: str) -> None:
+    """Row by row through the services the pages call: the self-assessment and the cell's
+    proposal first (as review_record_cell_result), then the decisions, lowest levels first."""
+    manifestations = {m.pk: m for m in Manifestation.objects.all()}
+    reviews = Review.objects.in_bulk([row.subject.id for row in result.rows])
+    ordered = sorted(
+        result.rows,
+        key=lambda r: ("decide" in r.steps, LEVEL_RANK.get(r.decided_level, 0), r.number),
+    )
+    for row in ordered:
+        review = reviews[row.subject.id]
+        note = _event_note(row, filename)
+        try:
+            if "self" in row.steps:
+                review = services.review_self_assess(
+                    acting_user=acting_user,
+                    review=review,
+                    level=row.self_level,
+                    manifestations=None
+                    if row.manifestation_ids is None
+                    else [manifestations[pk] for pk in row.manifestation_ids],
+                    manifestations_text=row.manifestations_text,
+                    override_reason=row.override_reason,
+                    note=note,
+                )
+            if "propose" in row.steps:
+                review = services.review_propose(
+                    acting_user=acting_user,
+                    review=review,
+                    level=row.proposed_level,
+                    override_reason=row.override_reason,
+                    note=note,
+                )
+            if "decide" in row.steps:
+                services.review_decide(
+                    acting_user=acting_user,
+                    review=review,
+                    level=row.decided_level,
+                    override_reason=row.override_reason,
+                    note=note,
+                )
+        except (ValidationError, PermissionDenied) as error:
+            column = DECIDED if "decide" in row.steps else SELF
+            result.errors.add(row.number, _error_column(error, column), _message(error))
+
+
+def _snapshot_json(subject: _Subject) -> dict:
+    return {
+        "ratings": subject.ratings,
+        "score_general": None if subject.score_general is None else str(subject.score_general),
+        "score_tasks": None if subject.score_tasks is None else str(subject.score_tasks),
+        "conditions": subject.conditions,
+    }
+
+
+def _member_warnings(cycle: ReviewCycle, rows: list[ImportRow]) -> set[str]:
+    """Cells whose leadership collective is still undecided (``order_warnings`` for members)."""
+    paths = {row.subject.org_path for row in rows if "decide" in row.steps}
+    found: set[str] = set()
+    for chunk in _chunks(sorted(paths), 5000):
+        found.update(
+            Review.objects.filter(
+                _in("org_path", chunk, "text"),
+                cycle=cycle,
+                subject_kind=SubjectKind.COLLECTIVE,
+            )
+            .exclude(status__in=(ReviewStatus.DECIDED, ReviewStatus.EXEMPT))
+            .values_list("org_path", flat=True)
+        )
+    return found
+
+
+_WARN_COLLECTIVE = (
+    "Chi ủy của chi bộ chưa được quyết định xếp loại (đánh giá tập thể trước, cá nhân sau)."
+)
+_WARN_NO_PROPOSAL = "Chưa có mức đề xuất của cơ quan tham mưu."
+_EVENT_COLUMNS = (
+    "review_id",
+    "step",
+    "level",
+    "derived_level",
+    "override_reason",
+    "note",
+    "data",
+    "warnings",
+    "by_id",
+    "at",
+)
+
+
+def _save_in_bulk(acting_user, cycle: ReviewCycle, result: ImportCheck, filename: str) -> None:
+    """The same changes as the services, for a large file: one optimistic UPDATE of the
+    reviews (refused if any changed since the check), their events, history rows and links.
+
+    One tuple per review (its fields in the order of ``_TEMP_COLUMNS``) carries everything:
+    the review's new and old values, the steps, the events' texts and the new links. On
+    PostgreSQL it is COPYed into a temporary table and the events and links are inserted from
+    it in SQL; elsewhere they are built here and inserted in batches."""
+    now = timezone.now()
+    user_id = acting_user.pk
+    undecided_collectives = _member_warnings(cycle, result.rows)
+    template = _("Nhập từ tệp «%(f)s», dòng %(r)s")
+    source = filename or "Excel"
+    plain_data = json.dumps(_PLAIN_SNAPSHOT, ensure_ascii=False)
+    codes_json: dict[tuple, str] = {}
+    warnings_json: dict[tuple, str] = {}
+    SELF_REVIEWED, PROPOSED_, DECIDED_ = (
+        ReviewStatus.SELF_REVIEWED,
+        ReviewStatus.PROPOSED,
+        ReviewStatus.DECIDED,
+    )
+    PENDING = ReviewStatus.PENDING
+    updates = []
+    append = updates.append
+    for row in result.rows:
+        s = row.subject
+        steps = row.steps
+        note = template % {"f": source, "r": row.number}
+        if row.note:
+            note = f"{note}; {row.note}"
+        if (
+            s.ratings == {}
+            and s.conditions == {}
+            and s.score_general is None
+            and s.score_tasks is None
+        ):
+            data = None  # the plain snapshot, _PLAIN_SNAPSHOT
+        else:
+            data = json.dumps(_snapshot_json(s), ensure_ascii=False)
+        status = s.status
+        ev_self = "self" in steps
+        ev_propose = "propose" in steps
+        ev_decide = "decide" in steps
+        codes = warnings = mids = None
+        if ev_self:
+            key = row.manifestation_codes
+            codes = codes_json.get(key)
+            if codes is None:
+                codes = codes_json[key] = json.dumps(list(key))
+            if status == PENDING:
+                status = SELF_REVIEWED
+            if row.manifestation_ids is not None:
+                mids = row.manifestation_ids
+        if ev_propose:
+            status = PROPOSED_
+        locked = s.locked
+        if ev_decide:
+            first = s.org_path in undecided_collectives
+            second = status == SELF_REVIEWED
+            if first or second:
+                key = (first, second)
+                warnings = warnings_json.get(key)
+                if warnings is None:
+                    found = [_WARN_COLLECTIVE] if first else []
+                    if second:
+                        found.append(_WARN_NO_PROPOSAL)
+                    warnings = warnings_json[key] = json.dumps(found, ensure_ascii=False)
+            status = DECIDED_
+            locked = True
+        text = (
+            row.manifestations_text
+            if ev_self and row.manifestations_text is not None
+            else s.manifestations_text
+        )
+        append(
+            (
+                s.id,
+                row.self_level,
+                row.proposed_level,
+                row.decided_level,
+                row.derived_level,
+                status,
+                locked,
+                text,
+                row.linked if ev_self else None,
+                s.status,
+                s.self_level,
+                s.proposed_level,
+                row.number,
+                ev_self,
+                ev_propose,
+                ev_decide,
+                row.override_reason,
+                note,
+                data,
+                codes,
+                warnings,
+                mids,
+            )
+        )
+    changed = _update_reviews(updates)
+    if changed != len(updates):
+        result.errors.add(
+            0,
+            "",
+            _(
+                "Có %(n)s đối tượng vừa được người khác cập nhật trong lúc nhập: hãy tải tệp "
+                "lên lại để kiểm tra."
+            )
+            % {"n": len(updates) - changed},
+        )
+        return
+    through = Review.manifestations.through
+    if connection.vendor == "postgresql":
+        _save_from_temporary_table(through, plain_data, user_id, now)
+    else:
+        _save_from_tuples(through, updates, plain_data, user_id, now)
+    _history(Review, [u[0] for u in updates], now, user_id)
+
+
+_PLAIN_SNAPSHOT = {"ratings": {}, "score_general": None, "score_tasks": None, "conditions": {}}
+
+
+def _save_from_temporary_table(through, plain_data: str, user_id, now) -> None:
+    """Links and events inserted in SQL from the rows ``_update_reviews`` copied (a scan of
+    the temporary table gives them in the order copied, and each review's events in step
+    order, so the ids follow the file as the row-by-row inserts did)."""
+    link_table = through._meta.db_table
+    event_table = ReviewEvent._meta.db_table
+    names = ", ".join(connection.ops.quote_name(c) for c in _EVENT_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {link_table} WHERE review_id IN "
+            "(SELECT id FROM capuy_review_import WHERE mids IS NOT NULL)"
+        )
+        cursor.execute(
+            f"INSERT INTO {link_table} (review_id, manifestation_id) "
+            "SELECT v.id, m.mid FROM capuy_review_import AS v "
+            "CROSS JOIN LATERAL unnest(v.mids) WITH ORDINALITY AS m(mid, n) "
+            "WHERE v.mids IS NOT NULL"
+        )
+        cursor.execute(
+            f"INSERT INTO {event_table} ({names}) "
+            "SELECT v.id, e.step, e.level, v.derived_level, v.reason, v.note, e.data, "
+            "e.warnings, %s, %s FROM capuy_review_import AS v CROSS JOIN LATERAL (VALUES "
+            "(1, %s, v.self_level, COALESCE(v.data, %s::jsonb) "
+            "|| jsonb_build_object('manifestations', v.codes), '[]'::jsonb, v.ev_self), "
+            "(2, %s, v.proposed_level, COALESCE(v.data, %s::jsonb), '[]'::jsonb, v.ev_propose), "
+            "(3, %s, v.decided_level, COALESCE(v.data, %s::jsonb), "
+            "COALESCE(v.warnings, '[]'::jsonb), v.ev_decide)"
+            ") AS e(k, step, level, data, warnings, wanted) "
+            "WHERE e.wanted",
+            [
+                user_id,
+                now,
+                str(ReviewStep.SELF),
+                plain_data,
+                str(ReviewStep.PROPOSE),
+                plain_data,
+                str(ReviewStep.DECIDE),
+                plain_data,
+            ],
+        )
+
+
+def _save_from_tuples(through, updates: list[tuple], plain_data: str, user_id, now) -> None:
+    """Links and events built in Python and inserted in batches (not PostgreSQL)."""
+    links = []
+    relinked = []
+    events = []
+    for u in updates:
+        review_id = u[0]
+        data = u[18] or plain_data
+        reason, note = u[16], u[17]
+        if u[13]:
+            self_data = f'{data[:-1]}, "manifestations": {u[19]}}}'
+            events.append(
+                (review_id, ReviewStep.SELF, u[1], u[4], reason, note, self_data, "[]")
+                + (user_id, now)
+            )
+        if u[14]:
+            events.append(
+                (review_id, ReviewStep.PROPOSE, u[2], u[4], reason, note, data, "[]")
+                + (user_id, now)
+            )
+        if u[15]:
+            events.append(
+                (review_id, ReviewStep.DECIDE, u[3], u[4], reason, note, data, u[20] or "[]")
+                + (user_id, now)
+            )
+        if u[21] is not None:
+            relinked.append(review_id)
+            links.extend((review_id, pk) for pk in u[21])
+    for chunk in _chunks(relinked, 20_000):
+        through.objects.filter(_in("review_id", chunk, "bigint")).delete()
+    _insert(through._meta.db_table, ("review_id", "manifestation_id"), links)
+    _insert(ReviewEvent._meta.db_table, _EVENT_COLUMNS, events)
+
+
+_TEMP_COLUMNS = (
+    "id bigint, self_level text, proposed_level text, decided_level text, derived_level text, "
+    "status text, locked boolean, text text, linked boolean, old_status text, old_self text, "
+    "old_proposed text, ord integer, ev_self boolean, ev_propose boolean, ev_decide boolean, "
+    "reason text, note text, data jsonb, codes jsonb, warnings jsonb, mids bigint[]"
+)
+
+
+def _copy_text(value: str | None) -> str:
+    """A text value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return value
+
+
+def _copy_lines(updates: list[tuple]) -> Iterator[str]:
+    """The rows of ``updates`` as COPY text, a few thousand lines at a time."""
+    esc = _copy_text
+    flag = {True: "t", False: "f", None: "\\N"}
+    for chunk in _chunks(updates, 5000):
+        lines = []
+        for u in chunk:
+            mids = u[21]
+            lines.append(
+                f"{u[0]}\t{u[1]}\t{u[2]}\t{u[3]}\t{u[4]}\t{u[5]}\t{flag[u[6]]}\t{esc(u[7])}\t"
+                f"{flag[u[8]]}\t{u[9]}\t{u[10]}\t{u[11]}\t{u[12]}\t{flag[u[13]]}\t"
+                f"{flag[u[14]]}\t{flag[u[15]]}\t{esc(u[16])}\t{esc(u[17])}\t{esc(u[18])}\t"
+                f"{esc(u[19])}\t{esc(u[20])}\t"
+                + ("\\N" if mids is None else "{" + ",".join(map(str, mids)) + "}")
+                + "\n"
+            )
+        yield "".join(lines)
+
+
+def _update_reviews(updates: list[tuple]) -> int:
+    """UPDATE the reviews where they are still as the check saw them; the number updated."""
+    table = Review._meta.db_table
+    total = 0
+    if connection.vendor == "postgresql":
+        # COPY into a temporary table, then one UPDATE … FROM it (inside the commit's
+        # transaction; the table goes with it). The events and links are inserted from it.
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS capuy_review_import")
+            cursor.execute(
+                f"CREATE TEMP TABLE capuy_review_import ({_TEMP_COLUMNS}) ON COMMIT DROP"
+            )
+            with cursor.cursor.copy("COPY capuy_review_import FROM STDIN") as copy:
+                for block in _copy_lines(updates):
+                    copy.write(block)
+            # no ANALYZE: without statistics the planner sizes the table from its pages,
+            # which is enough to choose a hash join for 100.000 rows and an index for a few
+            cursor.execute(
+                f"UPDATE {table} AS r SET self_level = v.self_level, "
+                "proposed_level = v.proposed_level, decided_level = v.decided_level, "
+                "derived_level = v.derived_level, status = v.status, locked = v.locked, "
+                "manifestations_text = v.text, "
+                "manifestations_linked = COALESCE(v.linked, r.manifestations_linked) "
+                "FROM capuy_review_import AS v "
+                "WHERE r.id = v.id AND r.status = v.old_status AND r.self_level = v.old_self "
+                "AND r.proposed_level = v.old_proposed AND NOT r.locked"
+            )
+            return cursor.rowcount
+    sql = (
+        f"UPDATE {table} SET self_level = %s, proposed_level = %s, decided_level = %s, "
+        "derived_level = %s, status = %s, locked = %s, manifestations_text = %s, "
+        "manifestations_linked = COALESCE(%s, manifestations_linked) "
+        "WHERE id = %s AND status = %s AND self_level = %s AND proposed_level = %s "
+        "AND NOT locked"
+    )
+    with connection.cursor() as cursor:
+        for chunk in _chunks(updates, 5000):
+            cursor.executemany(sql, [[*u[1:9], u[0], *u[9:12]] for u in chunk])
+            total += cursor.rowcount
+    return total
+
+
+def _insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows in batches."""
+    if not rows:
+        return
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, 5000):
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", chunk)
+
+
+def _history(model, ids: list[int], now, user_id) -> None:
+    """One history row per saved review ("~", by the importing user), copied in SQL."""
+    history = model.history.model
+    own = [f.column for f in history._meta.concrete_fields if not f.name.startswith("history_")]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in own)
+    table = history._meta.db_table
+    size = (len(ids) or 1) if connection.vendor == "postgresql" else 500
+    with connection.cursor() as cursor:
+        for chunk in _chunks(ids, size):
+            if connection.vendor == "postgresql":  # the ids _update_reviews copied
+                where, params = "id IN (SELECT id FROM capuy_review_import)", []
+            else:
+                where, params = f"id IN ({', '.join(['%s'] * len(chunk))})", chunk
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, history_date, history_type, history_user_id, "
+                f"history_change_reason) SELECT {columns}, %s, '~', %s, NULL "
+                f"FROM {model._meta.db_table} WHERE {where}",
+                [now, user_id, *params],
+            )

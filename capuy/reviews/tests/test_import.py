@@ -1,0 +1,627 @@
+"""The Excel round-trip of review results: template → fill → import, every bad input refused by
+row and column with nothing half-saved, and the same checks as the pages (quota, ceilings,
+competent level, exempt subjects, scope). Real .xlsx files are built with openpyxl."""
+
+import io
+import unicodedata
+from datetime import date, datetime
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from capuy.reviews import services
+from capuy.reviews.choices import Exemption, ReviewStatus
+from capuy.reviews.imports import (
+    member_code,
+    parse_level,
+    parse_manifestation_codes,
+    review_import_check,
+    review_import_commit,
+    template_bytes,
+)
+from capuy.reviews.models import Review, ReviewEvent
+from capuy.reviews.testing import big_grassroots, manifestation, open_cycle, review_of
+
+HEADER = [
+    "STT",
+    "Mã đảng viên",
+    "Họ và tên",
+    "Chi bộ",
+    "Mức tự xếp loại",
+    "Biểu hiện liên hệ",
+    "Mức đề xuất",
+    "Mức quyết định",
+    "Ngày kiểm điểm (dd/mm/yyyy)",
+    "Ghi chú",
+]
+
+
+@pytest.fixture
+def cycle(world):
+    return open_cycle(world)
+
+
+def code(member):
+    return member_code(member.card_number, member.pk)
+
+
+def row(member, self_level="HTTNV", codes="A1", proposed="HTTNV", decided="", day="", note=""):
+    return [
+        None,
+        code(member),
+        member.full_name,
+        member.cell.name,
+        self_level,
+        codes,
+        proposed,
+        decided,
+        day,
+        note,
+    ]
+
+
+def xlsx(rows, header=HEADER, above=(["KẾT QUẢ XẾP LOẠI"], []), merge_title=True, skip_cols=0):
+    """A workbook: rows ``above`` the header (a merged title), the header, the data rows;
+    ``skip_cols`` blank columns on the left (a shifted table)."""
+    book = Workbook()
+    sheet = book.active
+    pad = [None] * skip_cols
+    for line in above:
+        sheet.append([*pad, *line])
+    if merge_title and above:
+        sheet.merge_cells(start_row=1, start_column=1 + skip_cols, end_row=1, end_column=8)
+    sheet.append([*pad, *header])
+    for line in rows:
+        sheet.append([*pad, *line])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def check(user, cycle, data, **kwargs):
+    return review_import_check(acting_user=user, cycle=cycle, upload=data, **kwargs)
+
+
+def commit(user, cycle, data, **kwargs):
+    return review_import_commit(acting_user=user, cycle=cycle, upload=data, **kwargs)
+
+
+def errors_of(result):
+    return [(e.row, e.column, e.message) for e in result.errors]
+
+
+def saved_nothing(cycle):
+    return not Review.objects.filter(cycle=cycle).exclude(status__in=("pending", "exempt")).exists()
+
+
+# --- spellings --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,level",
+    [
+        ("HTXSNV", "HTXSNV"),
+        ("htxsnv", "HTXSNV"),
+        ("Hoàn thành xuất sắc nhiệm vụ", "HTXSNV"),
+        ("HOÀN THÀNH XUẤT SẮC NHIỆM VỤ", "HTXSNV"),
+        ("xuất sắc", "HTXSNV"),
+        ("Xuất sắc", "HTXSNV"),
+        ("Xuat sac", "HTXSNV"),
+        (unicodedata.normalize("NFD", "Xuất sắc"), "HTXSNV"),
+        ("HTXSNV — Hoàn thành xuất sắc nhiệm vụ", "HTXSNV"),
+        ("Hoàn thành tốt nhiệm vụ", "HTTNV"),
+        ("Tốt", "HTTNV"),
+        ("HTNV", "HTNV"),
+        ("Hoàn thành", "HTNV"),
+        ("hoan thanh nhiem vu", "HTNV"),
+        ("Không hoàn thành nhiệm vụ", "KHTNV"),
+        ("không hoàn thành", "KHTNV"),
+        ("KHTNV", "KHTNV"),
+        ("", ""),
+        (None, ""),
+        ("Giỏi", None),
+        ("Khá", None),
+        ("HTXSNV2", None),
+        ("Xuất sắc tiêu biểu", None),
+    ],
+)
+def test_level_spellings(text, level):
+    assert parse_level(text) == level
+
+
+def test_manifestation_codes_as_letters_or_group_numbers():
+    assert parse_manifestation_codes("1.3, 2.5") == (("A3", "B5"), ())
+    assert parse_manifestation_codes("a3; B5;C1") == (("A3", "B5", "C1"), ())
+    assert parse_manifestation_codes(1.3) == (("A3",), ())
+    assert parse_manifestation_codes("A3, xấu") == (("A3",), ("xấu",))
+    assert parse_manifestation_codes("") == ((), ())
+
+
+# --- a good file ------------------------------------------------------------------------------
+
+
+def test_a_cell_result_file_is_saved_through_the_services(world, cycle):
+    hung, lan = world.members["hung"], world.members["lan"]
+    data = xlsx(
+        [
+            row(hung, "Hoàn thành tốt nhiệm vụ", "1.3, 2.5", "Tốt", day="20/12/2019"),
+            row(lan, "xuất sắc", "A1", "HTXSNV"),
+        ]
+    )
+    result = commit(world.users["office"], cycle, data, filename="chi_bo_thon_dong.xlsx")
+    assert errors_of(result) == [] and result.saved == 2
+    review = review_of(cycle, hung)
+    assert (review.self_level, review.proposed_level, review.status) == (
+        "HTTNV",
+        "HTTNV",
+        ReviewStatus.PROPOSED,
+    )
+    assert sorted(m.code for m in review.manifestations.all()) == ["A3", "B5"]
+    assert review.manifestations_linked
+    events = list(review.events.order_by("id"))
+    assert [e.step for e in events] == ["self", "propose"]
+    assert events[0].data["manifestations"] == ["A3", "B5"]
+    assert "chi_bo_thon_dong.xlsx" in events[0].note and "dòng 4" in events[0].note
+    assert "20/12/2019" in events[0].note
+    assert events[0].by == world.users["office"]
+    assert review_of(cycle, lan).proposed_level == "HTXSNV"
+
+
+def test_importing_the_same_file_twice_changes_nothing(world, cycle):
+    data = xlsx([row(world.members["hung"])])
+    assert commit(world.users["office"], cycle, data).saved == 1
+    again = check(world.users["office"], cycle, data)
+    assert not again.errors and again.rows == [] and again.skipped == 1
+    assert ReviewEvent.objects.filter(review__cycle=cycle).count() == 2
+
+
+def test_a_secretary_imports_her_own_cell(world, cycle):
+    result = commit(world.users["secretary"], cycle, xlsx([row(world.members["hung"])]))
+    assert result.saved == 1
+
+
+def test_decisions_by_the_competent_level(world, cycle):
+    hung = world.members["hung"]
+    result = commit(world.users["office"], cycle, xlsx([row(hung, decided="HTTNV")]))
+    assert result.saved == 1
+    review = review_of(cycle, hung)
+    assert (review.decided_level, review.status, review.locked) == ("HTTNV", "decided", True)
+    assert [e.step for e in review.events.order_by("id")] == ["self", "propose", "decide"]
+
+
+# --- headers, text forms, dates -----------------------------------------------------------------
+
+
+def test_merged_title_and_shifted_header_are_found(world, cycle):
+    data = xlsx(
+        [row(world.members["hung"])],
+        above=(["ĐẢNG BỘ XÃ AN PHÚ"], ["KẾT QUẢ"], [], ["(kèm theo báo cáo)"]),
+        skip_cols=2,
+    )
+    result = check(world.users["office"], cycle, data)
+    assert errors_of(result) == [] and len(result.rows) == 1
+    assert result.rows[0].number == 6
+
+
+def test_nfd_text_everywhere_is_understood(world, cycle):
+    hung = world.members["hung"]
+    nfd = [
+        unicodedata.normalize("NFD", v) if isinstance(v, str) else v
+        for v in row(hung, "Hoàn thành tốt nhiệm vụ", "A1", "Tốt")
+    ]
+    header = [unicodedata.normalize("NFD", h) for h in HEADER]
+    result = check(world.users["office"], cycle, xlsx([nfd], header=header))
+    assert errors_of(result) == [] and result.rows[0].self_level == "HTTNV"
+
+
+def test_dates_as_excel_dates_or_text(world, cycle):
+    hung, lan, tuan = world.members["hung"], world.members["lan"], world.members["tuan"]
+    data = xlsx(
+        [
+            row(hung, day=datetime(2019, 12, 20)),
+            row(lan, day="21/12/2019"),
+            row(tuan, day=43820),  # the serial of 21/12/2019 in a "General" cell
+        ]
+    )
+    result = check(world.users["office"], cycle, data)
+    assert errors_of(result) == []
+    assert [r.note for r in result.rows] == [
+        "ngày kiểm điểm 20/12/2019",
+        "ngày kiểm điểm 21/12/2019",
+        "ngày kiểm điểm 21/12/2019",
+    ]
+
+
+def test_a_bad_date_is_refused_naming_row_and_column(world, cycle):
+    data = xlsx([row(world.members["hung"], day="32/13/2019")])
+    result = commit(world.users["office"], cycle, data)
+    assert result.saved == 0
+    assert errors_of(result)[0][:2] == (4, "Ngày kiểm điểm (dd/mm/yyyy)")
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+
+def test_a_wrong_header_is_refused_naming_the_missing_columns(world, cycle):
+    data = xlsx([["1", "x", "HTTNV"]], header=["Số thứ tự", "Tên", "Xếp loại"])
+    result = commit(world.users["office"], cycle, data, filename="sai_tieu_de.xlsx")
+    assert result.saved == 0
+    ((row_number, column, message),) = errors_of(result)
+    assert row_number == 0 and "«Mã đảng viên»" in message and "«Họ và tên»" in message
+    assert saved_nothing(cycle)
+
+
+def test_a_header_shifted_below_the_search_window_is_refused(world, cycle):
+    data = xlsx([row(world.members["hung"])], above=[[f"dòng {i}"] for i in range(35)])
+    result = check(world.users["office"], cycle, data)
+    assert "Không tìm thấy dòng tiêu đề" in errors_of(result)[0][2]
+
+
+def test_a_file_without_any_result_column_is_refused(world, cycle):
+    data = xlsx([[code(world.members["hung"]), "Nguyễn Văn Hùng"]], header=HEADER[1:3])
+    result = check(world.users["office"], cycle, data)
+    assert "không có cột kết quả" in errors_of(result)[0][2]
+
+
+def test_an_unknown_level_spelling_is_refused_and_nothing_is_saved(world, cycle):
+    data = xlsx([row(world.members["hung"]), row(world.members["lan"], "Giỏi")])
+    result = commit(world.users["office"], cycle, data)
+    assert result.saved == 0
+    assert errors_of(result) == [
+        (
+            5,
+            "Mức tự xếp loại",
+            "Mức tự xếp loại «Giỏi» không hợp lệ: ghi HTXSNV, HTTNV, HTNV, KHTNV, tên đầy đủ "
+            "(ví dụ «Hoàn thành tốt nhiệm vụ») hoặc tên ngắn (Xuất sắc, Tốt, Hoàn thành, "
+            "Không hoàn thành).",
+        )
+    ]
+    assert saved_nothing(cycle)
+
+
+def test_an_unknown_member_is_refused(world, cycle):
+    result = check(
+        world.users["office"], cycle, xlsx([["1", "99999999", "Vũ Văn Không", "", "HTTNV"]])
+    )
+    assert errors_of(result) == [(4, "Mã đảng viên", "Không tìm thấy đảng viên có mã 99999999.")]
+
+
+def test_a_duplicated_member_is_refused(world, cycle):
+    hung = world.members["hung"]
+    result = check(world.users["office"], cycle, xlsx([row(hung), row(hung, "HTNV")]))
+    assert [(e[0], e[1]) for e in errors_of(result)] == [(5, "Mã đảng viên")]
+    assert "đã có ở dòng 4" in errors_of(result)[0][2]
+
+
+def test_a_code_with_another_name_is_refused(world, cycle):
+    line = row(world.members["hung"])
+    line[2] = "Trần Thị Lan"
+    result = check(world.users["office"], cycle, xlsx([line]))
+    assert errors_of(result)[0][:2] == (4, "Họ và tên")
+    assert "là của đảng viên Nguyễn Văn Hùng" in errors_of(result)[0][2]
+
+
+def test_a_member_outside_the_scope_is_refused(world, cycle):
+    # the secretary of Chi bộ thôn Đông sends a member of Chi bộ thôn Tây
+    an = world.members["an"]
+    result = commit(world.users["secretary"], cycle, xlsx([row(world.members["hung"]), row(an)]))
+    assert result.saved == 0
+    (error,) = errors_of(result)
+    assert error[:2] == (5, "Mã đảng viên")
+    assert "nằm ngoài phạm vi được phân quyền của bạn" in error[2]
+    assert an.full_name not in error[2]  # no name of a member the user may not see
+    assert saved_nothing(cycle)
+
+
+def test_a_member_outside_the_chosen_organization_is_refused(world, cycle):
+    result = check(
+        world.users["office"],
+        cycle,
+        xlsx([row(world.members["an"])]),
+        organization=world.cell,
+    )
+    assert "không thuộc Chi bộ thôn Đông" in errors_of(result)[0][2]
+
+
+def test_a_member_not_in_the_cycle_is_refused(world):
+    cycle = open_cycle(world, org=world.district)
+    result = check(world.users["office"], cycle, xlsx([row(world.members["hung_outside"])]))
+    assert "không có trong đợt" in errors_of(result)[0][2]
+
+
+def test_an_exempt_subject_is_refused(world, cycle):
+    office = world.users["office"]
+    review = review_of(cycle, world.members["hung"])
+    services.review_set_exemption(
+        acting_user=office, review=review, exemption=Exemption.MIEN_SINH_HOAT
+    )
+    result = commit(office, cycle, xlsx([row(world.members["hung"])]))
+    assert result.saved == 0
+    (error,) = errors_of(result)
+    assert error[:2] == (4, "Mức tự xếp loại")
+    assert "không thuộc diện kiểm điểm, xếp loại" in error[2]
+
+
+def test_a_level_above_a_disqualifier_ceiling_is_refused(world, cycle):
+    office = world.users["office"]
+    hung = world.members["hung"]
+    review = review_of(cycle, hung)
+    services.review_self_assess(
+        acting_user=office,
+        review=review,
+        level="KHTNV",
+        manifestations=[manifestation("A1")],
+        conditions={"disciplined": True},
+    )
+    result = check(office, cycle, xlsx([row(hung, "KHTNV", proposed="HTTNV")]))
+    (error,) = errors_of(result)
+    assert error[:2] == (4, "Mức đề xuất") and "Không thể xếp loại HTTNV" in error[2]
+
+
+def test_a_decision_by_someone_not_competent_is_refused(world, cycle):
+    result = check(
+        world.users["secretary"], cycle, xlsx([row(world.members["hung"], decided="HTTNV")])
+    )
+    (error,) = errors_of(result)
+    assert error[:2] == (4, "Mức quyết định") and "cấp có thẩm quyền" in error[2].lower()
+
+
+def test_a_changed_decided_review_is_refused_until_reopened(world, cycle):
+    hung = world.members["hung"]
+    commit(world.users["office"], cycle, xlsx([row(hung, decided="HTTNV")]))
+    result = check(world.users["office"], cycle, xlsx([row(hung, decided="HTNV")]))
+    assert "mở lại" in errors_of(result)[0][2]
+
+
+def test_the_quota_refusal_names_the_group_and_nothing_is_saved(world):
+    grassroots, cell, people = big_grassroots(world, members=7)
+    cycle = open_cycle(world)
+    rows = [row(p, decided="HTTNV") for p in people[:5]]
+    rows += [row(p, "HTXSNV", proposed="HTXSNV", decided="HTXSNV") for p in people[5:]]
+    result = commit(world.users["office"], cycle, xlsx(rows))
+    assert result.saved == 0
+    (error,) = errors_of(result)
+    assert error[:2] == (10, "Mức quyết định")
+    assert "Vượt tỷ lệ HTXSNV trong nhóm «Đảng viên — Đảng bộ xã Quy Mô»" in error[2]
+    assert "đã có 1 HTXSNV / 5 HTTNV, tối đa 1" in error[2]
+    assert saved_nothing(cycle)
+    assert not ReviewEvent.objects.filter(review__cycle=cycle).exists()
+
+
+def test_several_errors_come_back_together_by_row_and_column(world, cycle):
+    data = xlsx(
+        [
+            row(world.members["hung"], "Giỏi"),
+            row(world.members["lan"], codes="Z9"),
+            ["", "", "", "", "HTTNV"],
+        ]
+    )
+    result = check(world.users["office"], cycle, data)
+    assert [(e[0], e[1]) for e in errors_of(result)] == [
+        (4, "Mức tự xếp loại"),
+        (5, "Biểu hiện liên hệ"),
+        (6, "Mã đảng viên"),
+    ]
+
+
+def test_a_self_assessment_without_manifestations_is_refused(world, cycle):
+    result = check(world.users["office"], cycle, xlsx([row(world.members["hung"], codes="")]))
+    assert errors_of(result)[0][:2] == (4, "Biểu hiện liên hệ")
+
+
+def test_not_a_spreadsheet_is_refused(world, cycle):
+    result = check(world.users["office"], cycle, b"STT;Ma dang vien\n1;2\n")
+    assert "Không đọc được tệp" in errors_of(result)[0][2]
+
+
+# --- all or nothing, bulk path equivalence -----------------------------------------------------
+
+
+def test_a_row_failing_at_save_rolls_back_every_row(world, cycle, monkeypatch):
+    """A refusal that only the service sees (a change between the preview and the save)."""
+    hung, lan = world.members["hung"], world.members["lan"]
+    original = services.review_self_assess
+
+    def refuse_lan(**kwargs):
+        if kwargs["review"].member_id == lan.pk:
+            raise services.ValidationError({"level": "Bị từ chối khi lưu."})
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, "review_self_assess", refuse_lan)
+    result = commit(world.users["office"], cycle, xlsx([row(hung), row(lan)]))
+    assert result.saved == 0 and errors_of(result) == [
+        (5, "Mức tự xếp loại", "Bị từ chối khi lưu.")
+    ]
+    assert saved_nothing(cycle)
+    assert not ReviewEvent.objects.filter(review__cycle=cycle).exists()
+
+
+def _state(cycle):
+    rows = []
+    for review in Review.objects.filter(cycle=cycle, subject_kind="member").order_by("member_id"):
+        events = [
+            (e.step, e.level, e.derived_level, e.override_reason, e.note.split(";", 1)[-1], e.data)
+            for e in review.events.order_by("id")
+        ]
+        rows.append(
+            (
+                review.member_id,
+                review.status,
+                review.self_level,
+                review.proposed_level,
+                review.decided_level,
+                review.derived_level,
+                review.locked,
+                review.manifestations_linked,
+                review.manifestations_text,
+                sorted(m.code for m in review.manifestations.all()),
+                events,
+                [e.warnings for e in review.events.order_by("id")],
+                review.history.count() > 0,
+            )
+        )
+    return rows
+
+
+class _Undo(Exception):
+    pass
+
+
+def test_bulk_saving_gives_the_same_rows_as_the_services(world):
+    """A large file is saved in bulk; a small one through the services: same result."""
+    grassroots, cell, people = big_grassroots(world, members=6)
+    cycle = open_cycle(world)
+    office = world.users["office"]
+    # one member already self-assessed on the phone page
+    services.review_record_cell_result(
+        acting_user=office,
+        review=review_of(cycle, people[0]),
+        self_level="HTNV",
+        manifestations=[manifestation("A2")],
+    )
+    rows = [
+        row(people[0], "HTTNV", "A1, B2", "HTTNV", decided="HTTNV"),
+        row(people[1], "HTTNV", "A4", "", decided="HTTNV"),
+        row(people[2], "Tốt", "C1", ""),
+        row(people[3], "Hoàn thành", "2.1", "HTNV", note="ghi chú"),
+        row(people[4], "HTTNV", "A1", "HTTNV", decided="HTTNV"),
+        row(people[5], "", "", "", decided=""),
+    ]
+    data = xlsx(rows)
+    states = {}
+    for service_rows in (1000, 0):
+        try:
+            with transaction.atomic():
+                result = commit(office, cycle, data, filename="f.xlsx", service_rows=service_rows)
+                assert errors_of(result) == [] and result.saved == 5
+                states[service_rows] = _state(cycle)
+                raise _Undo
+        except _Undo:
+            pass
+    assert states[0] == states[1000]
+    by_member = {state[0]: state for state in states[0]}
+    first = by_member[people[0].pk]
+    assert first[1:5] == ("decided", "HTTNV", "HTTNV", "HTTNV")
+    assert [e[0] for e in first[10]] == ["self", "self", "propose", "decide"]
+    # the decision without a proposal carries the same order warning as the page's
+    second = by_member[people[1].pk]
+    assert second[11][-1] == ["Chưa có mức đề xuất của cơ quan tham mưu."]
+
+
+def test_a_review_changed_after_the_check_stops_the_bulk_save(world, cycle, monkeypatch):
+    from capuy.reviews import imports
+
+    hung, lan = world.members["hung"], world.members["lan"]
+    original = imports._update_reviews
+
+    def meanwhile(updates):
+        Review.objects.filter(member=lan, cycle=cycle).update(self_level="HTNV")
+        return original(updates)
+
+    monkeypatch.setattr(imports, "_update_reviews", meanwhile)
+    result = commit(world.users["office"], cycle, xlsx([row(hung), row(lan)]), service_rows=0)
+    assert result.saved == 0 and "vừa được người khác cập nhật" in errors_of(result)[0][2]
+    assert review_of(cycle, hung).status == "pending"
+    assert not ReviewEvent.objects.filter(review__cycle=cycle).exists()
+
+
+# --- the pages and the template round-trip ----------------------------------------------------
+
+
+def test_template_download_fill_and_import_round_trip(as_user, world, cycle):
+    client = as_user("secretary")
+    response = client.get(reverse("reviews:import_template", args=[cycle.pk]))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    assert "A1:L1" in {str(r) for r in sheet.merged_cells.ranges}
+    header = [c.value for c in sheet[3]]
+    assert header[:5] == ["STT", "Mã đảng viên", "Họ và tên", "Chi bộ", "Mức tự xếp loại"]
+    names = [r[2].value for r in sheet.iter_rows(min_row=4)]
+    assert sorted(names) == sorted(
+        m.full_name for m in (world.members["hung"], world.members["lan"], world.members["tuan"])
+    )  # only her cell: nothing outside her scope
+    # fill it in like a person would: levels as words, manifestations as group numbers
+    for line in sheet.iter_rows(min_row=4):
+        line[4].value = "Hoàn thành tốt nhiệm vụ"
+        line[5].value = "1.2; 3.4"
+        line[7].value = "tốt"
+        line[10].value = "20/12/2019"
+    out = io.BytesIO()
+    book.save(out)
+    upload = io.BytesIO(out.getvalue())
+    upload.name = "mau_da_dien.xlsx"
+    url = reverse("reviews:import_upload", args=[cycle.pk])
+    response = client.post(url, {"file": upload})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="import-preview"' in page and "3 dòng hợp lệ" in page
+    assert saved_nothing(cycle)  # the preview writes nothing
+    token = client.session["reviews_import"]["token"]
+    response = client.post(reverse("reviews:import_commit", args=[cycle.pk]), {"token": token})
+    assert response.status_code == 302 and response["Location"] == cycle.get_absolute_url()
+    reviews = Review.objects.filter(cycle=cycle, organization=world.cell, subject_kind="member")
+    assert {(r.self_level, r.proposed_level) for r in reviews} == {("HTTNV", "HTTNV")}
+    assert {m.code for m in reviews[0].manifestations.all()} == {"A2", "C4"}
+    # downloaded again, the template shows what was recorded; sent back, nothing changes
+    again = load_workbook(
+        io.BytesIO(client.get(reverse("reviews:import_template", args=[cycle.pk])).content)
+    ).worksheets[0]
+    assert {r[4].value for r in again.iter_rows(min_row=4)} == {"HTTNV"}
+    out = io.BytesIO()
+    again.parent.save(out)
+    result = check(world.users["secretary"], cycle, out.getvalue())
+    assert not result.errors and result.rows == [] and result.skipped == 3
+
+
+def test_the_preview_page_lists_errors_by_row_and_column(as_user, world, cycle):
+    client = as_user("office")
+    upload = io.BytesIO(xlsx([row(world.members["hung"], "Giỏi")]))
+    upload.name = "loi.xlsx"
+    response = client.post(reverse("reviews:import_upload", args=[cycle.pk]), {"file": upload})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Tệp «loi.xlsx» có 1 lỗi; chưa lưu dòng nào." in page
+    assert '<td class="num">4</td><td>Mức tự xếp loại</td>' in page
+    assert "reviews_import" not in client.session
+
+
+def test_the_import_page_is_linked_and_refused_to_readers(as_user, world, cycle):
+    page = as_user("office").get(reverse("reviews:cycle_detail", args=[cycle.pk]))
+    assert reverse("reviews:import_upload", args=[cycle.pk]) in page.content.decode()
+    reader = as_user("inspector")
+    assert reader.get(reverse("reviews:import_upload", args=[cycle.pk])).status_code == 403
+    response = reader.post(reverse("reviews:import_commit", args=[cycle.pk]), {"token": "x"})
+    assert response.status_code == 403
+
+
+def test_a_commit_without_a_preview_is_refused(as_user, world, cycle):
+    client = as_user("office")
+    response = client.post(reverse("reviews:import_commit", args=[cycle.pk]), {"token": "x"})
+    assert response.status_code == 302
+    assert saved_nothing(cycle)
+
+
+def test_template_for_an_organization_and_with_exempt_members(world, cycle):
+    office = world.users["office"]
+    services.review_set_exemption(
+        acting_user=office,
+        review=review_of(cycle, world.members["lan"]),
+        exemption=Exemption.DINH_CHI,
+    )
+    book = load_workbook(io.BytesIO(template_bytes(office, cycle, world.cell)))
+    rows = {r[2].value: r for r in book.worksheets[0].iter_rows(min_row=4)}
+    assert set(rows) == {"Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Minh Tuấn"}
+    assert rows["Trần Thị Lan"][11].value == "Không xếp loại: Đình chỉ sinh hoạt đảng"
+    assert rows["Nguyễn Văn Hùng"][1].value == f"ID{world.members['hung'].pk}"
+    assert book.worksheets[1].title == "Hướng dẫn"
+
+
+def test_the_date_of_today_is_accepted_and_tomorrow_refused(world, cycle):
+    from datetime import timedelta
+
+    tomorrow = (date.today() + timedelta(days=2)).strftime("%d/%m/%Y")
+    result = check(world.users["office"], cycle, xlsx([row(world.members["hung"], day=tomorrow)]))
+    assert "chưa tới" in errors_of(result)[0][2]
