@@ -13,7 +13,7 @@ from capuy.meetings.api import (
     MeetingScheduleViewSet,
 )
 from capuy.news.api import NewsItemViewSet, PublicNewsViewSet
-from capuy.reports.api import QuyDinh01ReportView
+from capuy.reports.api import QuyDinh01ReportView, XepLoaiReportView
 from capuy.reviews import api as reviews
 from capuy.rotation import api as rotation
 
@@ -77,5 +77,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("reports/quy-dinh-01", QuyDinh01ReportView.as_view(), name="report-quy-dinh-01"),
+    path("reports/xep-loai", XepLoaiReportView.as_view(), name="report-xep-loai"),
     path("", include(router.urls)),
 ]

@@ -21,7 +21,9 @@ from capuy.api.exceptions import exception_handler
 from capuy.core.scoping import VIEW
 from capuy.organizations.models import Organization
 
+from .grouping import top_nodes
 from .quy_dinh_01 import build_report
+from .xep_loai import build_report as build_xep_loai
 
 
 class LevelSerializer(serializers.Serializer):
@@ -116,3 +118,93 @@ class QuyDinh01ReportView(APIView):
             "yes",
         )
         return Response(build_report(request.user, year=year, org=org, confirmed_only=confirmed))
+
+
+def _year_param(request) -> int:
+    raw_year = request.query_params.get("year", "").strip()
+    try:
+        year = int(raw_year) if raw_year else timezone.localdate().year
+    except ValueError:
+        raise ValidationError({"year": [_("Năm báo cáo phải là số, ví dụ year=2019.")]}) from None
+    if not 1990 <= year <= 2100:
+        raise ValidationError({"year": [_("Năm báo cáo không hợp lệ.")]})
+    return year
+
+
+class XepLoaiCoverageSerializer(serializers.Serializer):
+    required = serializers.IntegerField(help_text=_("Số tập thể, cá nhân phải kiểm điểm"))
+    reviewed = serializers.IntegerField(help_text=_("Số đã kiểm điểm"))
+    not_reviewed = serializers.IntegerField(help_text=_("Số phải kiểm điểm mà chưa kiểm điểm"))
+    linked_manifestations_pct = serializers.FloatField(
+        allow_null=True, help_text=_("% cá nhân đã kiểm điểm có liên hệ 27 biểu hiện")
+    )
+    total = serializers.IntegerField()
+    exempt = serializers.IntegerField(help_text=_("Không kiểm điểm theo quy định"))
+    reviewed_pct = serializers.FloatField(allow_null=True)
+    all_reviewed = serializers.BooleanField()
+    collectives = serializers.DictField()
+    individuals = serializers.DictField()
+    previous = serializers.DictField(allow_null=True, help_text=_("Năm trước"))
+
+
+class XepLoaiTableSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    subject_kind = serializers.CharField()
+    by_unit = serializers.BooleanField()
+    rows = serializers.ListField(
+        child=serializers.DictField(),
+        help_text=_(
+            "Mỗi dòng: total, reviewed, not_reviewed_reasons, classified, "
+            "not_classified_reasons, levels {HTXSNV: {count, pct}…}, excellent_to_good_pct, "
+            "previous (năm trước)"
+        ),
+    )
+
+
+class XepLoaiReportSerializer(serializers.Serializer):
+    """Báo cáo kết quả kiểm điểm, đánh giá, xếp loại chất lượng năm YYYY (computed from rows)."""
+
+    title = serializers.CharField()
+    year = serializers.IntegerField()
+    previous_year = serializers.IntegerField()
+    organization = serializers.DictField(allow_null=True)
+    as_of = serializers.DateField()
+    cycles = serializers.ListField(child=serializers.DictField())
+    previous_cycles = serializers.ListField(child=serializers.IntegerField())
+    rules = serializers.DictField(allow_null=True)
+    coverage = XepLoaiCoverageSerializer()
+    levels = serializers.ListField(child=serializers.DictField())
+    not_reviewed_reasons = serializers.DictField()
+    not_classified_reasons = serializers.DictField()
+    tables = XepLoaiTableSerializer(many=True)
+
+
+class XepLoaiReportView(APIView):
+    """The review statistics as JSON: ``GET /api/v1/reports/xep-loai?year=2019&org=CODE``."""
+
+    def get_exception_handler(self):
+        return exception_handler
+
+    @extend_schema(
+        summary=_("Báo cáo kết quả kiểm điểm, đánh giá, xếp loại chất lượng năm YYYY"),
+        parameters=[
+            OpenApiParameter(
+                "year", OpenApiTypes.INT, description=_("Năm báo cáo (mặc định: năm nay)")
+            ),
+            OpenApiParameter(
+                "org",
+                OpenApiTypes.STR,
+                description=_("Mã (hoặc id) tổ chức; bỏ trống là toàn bộ phạm vi"),
+            ),
+        ],
+        responses=XepLoaiReportSerializer,
+    )
+    def get(self, request):
+        year = _year_param(request)
+        org_value = request.query_params.get("org", "").strip()
+        org = find_organization(request.user, org_value) if org_value else None
+        if org is None:
+            nodes = top_nodes(request.user)
+            org = nodes[0] if len(nodes) == 1 else None
+        return Response(build_xep_loai(request.user, year=year, org=org))

@@ -4,6 +4,7 @@ downloads. Views parse the filter, call the figures or selectors, and render."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -28,6 +29,10 @@ from .grouping import org_choices
 from .periods import level_label
 from .quy_dinh_01 import build_report, report_document, report_filename, report_xlsx
 from .selectors import attendance_rows, compliance_list_page, flagged_rows, my_year
+from .xep_loai import build_report as build_xep_loai
+from .xep_loai_output import report_document as xep_loai_document
+from .xep_loai_output import report_filename as xep_loai_filename
+from .xep_loai_output import report_xlsx as xep_loai_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -277,4 +282,62 @@ def quy_dinh_01_download(request, fmt):
             body, content_type = render_pdf(document), "application/pdf"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{report_filename(data, fmt)}"'
+    return response
+
+
+# --- the review statistics (báo cáo xếp loại) -------------------------------------------------
+
+
+def _xep_loai(request):
+    form = GrassrootsFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return form, None
+    return form, build_xep_loai(request.user, year=form.report_year, org=form.organization)
+
+
+@login_required
+@require_GET
+def xep_loai(request):
+    form, data = _xep_loai(request)
+    if data is None:
+        return render(request, "reports/xep_loai.html", {"form": form, "refused": True}, status=404)
+    params = {key: value for key, value in form.params().items() if key in ("org", "year")}
+    query = urlencode(params)
+    downloads = {
+        fmt: reverse("reports:xep_loai_download", args=[fmt]) + "?" + query
+        for fmt in ("docx", "pdf", "xlsx", "json")
+    }
+    return render(
+        request,
+        "reports/xep_loai.html",
+        {
+            "form": form,
+            "data": data,
+            "downloads": downloads,
+            "org_choices": org_choices(request.user),
+            "as_of": format_date(date.fromisoformat(data["as_of"])),
+        },
+    )
+
+
+@login_required
+@require_GET
+def xep_loai_download(request, fmt):
+    if fmt not in ("docx", "pdf", "xlsx", "json"):
+        raise Http404
+    form, data = _xep_loai(request)
+    if data is None:
+        raise Http404(_("Tổ chức không có hoặc ngoài phạm vi của bạn."))
+    if fmt == "json":
+        body, content_type = json.dumps(data, ensure_ascii=False, indent=2), "application/json"
+    elif fmt == "xlsx":
+        body, content_type = xep_loai_xlsx(data), XLSX
+    else:
+        document = xep_loai_document(data, form.organization, day=timezone.localdate())
+        if fmt == "docx":
+            body, content_type = render_docx(document), DOCX
+        else:
+            body, content_type = render_pdf(document), "application/pdf"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{xep_loai_filename(data, fmt)}"'
     return response

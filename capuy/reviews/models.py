@@ -582,3 +582,56 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} {self.level}"
+
+
+class ReviewTally(models.Model):
+    """Bảng đếm kết quả kiểm điểm, xếp loại: how many reviews of a cycle, under one node of the
+    tree (``prefix``, a path of depth 1..``tally.DEPTH``; ``own``: on the node itself), have
+    the report's keys (kind, category, sub-category, outcome, reason, linked).
+
+    Derived data, never written by Python: PostgreSQL triggers on ``reviews_review`` keep it
+    exact for every write (capuy/reviews/tally.py); ``recount_review_tally`` rebuilds it.
+    """
+
+    cycle = models.ForeignKey(
+        ReviewCycle,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    depth = models.PositiveSmallIntegerField()
+    prefix = models.CharField(max_length=255)
+    own = models.BooleanField()
+    subject_kind = models.CharField(max_length=12, choices=SubjectKind.choices)
+    category = models.CharField(max_length=32)
+    sub = models.CharField(max_length=32)
+    outcome = models.CharField(max_length=6)
+    reason = models.CharField(max_length=20)
+    linked = models.BooleanField()
+    n = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("bảng đếm kết quả xếp loại")
+        verbose_name_plural = _("bảng đếm kết quả xếp loại")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "cycle",
+                    "depth",
+                    "prefix",
+                    "own",
+                    "subject_kind",
+                    "category",
+                    "sub",
+                    "outcome",
+                    "reason",
+                    "linked",
+                ],
+                name="reviewtally_one_per_group",
+                violation_error_message=_("Nhóm này đã có trong bảng đếm."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.subject_kind} {self.outcome}: {self.n}"

@@ -33,3 +33,12 @@ def test_the_grassroots_entry_stays_marked_on_the_dashboard(world, client):
     response = client.get(reverse("grassroots:dashboard"))
     sections = {s["key"]: s["active"] for s in response.context["nav_sections"]}
     assert sections["grassroots"] is True and sections["news"] is False
+
+
+@pytest.mark.django_db
+def test_the_reports_page_offers_both_yearly_reports(world, client):
+    sign_in(client, world.users["office"])
+    html = client.get(reverse("reports:quy_dinh_01"), {"year": 2019}).content.decode()
+    tabs = html[html.index('data-testid="reports-tabs"') :]
+    assert f'href="{reverse("reports:xep_loai")}"' in tabs
+    assert "Kiểm điểm, xếp loại" in tabs

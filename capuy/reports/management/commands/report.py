@@ -1,4 +1,4 @@
-"""``capuy report quy-dinh-01 --year 2019 [--org CODE] [--format json|docx|pdf|xlsx]``."""
+"""``capuy report quy-dinh-01|xep-loai --year 2019 [--org CODE] [--format json|docx|pdf|xlsx]``."""
 
 import json
 import sys
@@ -9,12 +9,18 @@ from django.core.management.base import BaseCommand, CommandError
 from capuy.organizations.models import Organization
 from capuy.reports.documents import render_docx, render_pdf
 from capuy.reports.quy_dinh_01 import build_report, report_document, report_xlsx
+from capuy.reports.xep_loai import build_report as build_xep_loai
+from capuy.reports.xep_loai_output import report_document as xep_loai_document
+from capuy.reports.xep_loai_output import report_xlsx as xep_loai_xlsx
 
 FORMATS = ("json", "docx", "pdf", "xlsx")
 
 
 class Command(BaseCommand):
-    help = "Lập báo cáo từ dữ liệu: quy-dinh-01 (kết quả thực hiện Quy định 01-QĐ/TU theo năm)."
+    help = (
+        "Lập báo cáo từ dữ liệu: quy-dinh-01 (kết quả thực hiện Quy định 01-QĐ/TU theo năm), "
+        "xep-loai (kết quả kiểm điểm, đánh giá, xếp loại chất lượng theo năm)."
+    )
 
     def add_arguments(self, parser):
         reports = parser.add_subparsers(dest="report", required=True, metavar="BÁO_CÁO")
@@ -33,21 +39,37 @@ class Command(BaseCommand):
             action="store_true",
             help="chỉ tính lượt dự đã được chi bộ xác nhận (mặc định: tất cả)",
         )
+        xl = reports.add_parser(
+            "xep-loai",
+            help="Báo cáo kết quả kiểm điểm, đánh giá, xếp loại chất lượng năm YYYY",
+            description="Biểu thống kê xếp loại tổ chức đảng, đảng viên, tập thể và cá nhân cán "
+            "bộ lãnh đạo, quản lý; dòng kiểm điểm (phải/đã kiểm điểm, %% liên hệ 27 biểu hiện); "
+            "so sánh với năm trước. Tính từ dữ liệu.",
+        )
+        xl.add_argument("--year", type=int, required=True, help="năm báo cáo, ví dụ 2019")
+        xl.add_argument("--org", help="mã tổ chức (mặc định: toàn bộ cơ sở dữ liệu)")
+        xl.add_argument("--format", choices=FORMATS, default="json", dest="fmt")
+        xl.add_argument("--output", help="ghi ra tệp (mặc định: JSON ra màn hình)")
 
-    def handle(self, *args, report, year, org, fmt, output, confirmed_only, **options):
+    def handle(self, *args, report, year, org, fmt, output, confirmed_only=False, **options):
         organization = None
         if org:
             organization = Organization.objects.filter(code=org).first()
             if organization is None:
                 raise CommandError(f"Không có tổ chức mã «{org}».")
         # The command runs for the operator of the server: the whole database is in scope.
-        data = build_report(_Everyone(), year=year, org=organization, confirmed_only=confirmed_only)
+        if report == "xep-loai":
+            build, to_document, to_xlsx = build_xep_loai, xep_loai_document, xep_loai_xlsx
+            data = build(_Everyone(), year=year, org=organization)
+        else:
+            build, to_document, to_xlsx = build_report, report_document, report_xlsx
+            data = build(_Everyone(), year=year, org=organization, confirmed_only=confirmed_only)
         if fmt == "json":
             body = json.dumps(data, ensure_ascii=False, indent=2).encode()
         elif fmt == "xlsx":
-            body = report_xlsx(data)
+            body = to_xlsx(data)
         else:
-            document = report_document(data, organization)
+            document = to_document(data, organization)
             body = render_docx(document) if fmt == "docx" else render_pdf(document)
         if output:
             Path(output).write_bytes(body)
