@@ -803,6 +803,25 @@ REVIEW_ROUTES: dict[str, Route] = {
         obj=RuleSet, writes=True, body=lambda r: {"code": "quet", "name": "Quét"}
     ),
     "reviews:manifestation_list": Route(lists=True),
+    # The Excel round-trip (capuy/reviews/tests/test_import.py): the template holds the member
+    # reviews the persona sees; the upload only previews; the commit saves only a preview kept
+    # in the user's own session, every row re-checked with the step rights of the pages.
+    "reviews:import_template": Route(obj=ReviewCycle),
+    "reviews:import_upload": Route(obj=ReviewCycle),
+    "reviews:import_commit": Route(obj=ReviewCycle, writes=True, may_write=SECRETARY),
+    # The review statistics (capuy/reports/xep_loai.py): counts under the persona's node.
+    "reports:xep_loai": Route(
+        lists=True, query=({}, {"year": "2019"}), filters={"org": Organization}
+    ),
+    "reports:xep_loai_download": Route(
+        obj=Organization,
+        path=lambda org: {"fmt": "json"},
+        params=lambda org: {"org": org.pk, "year": 2019},
+        lists=True,
+    ),
+    "api:report-xep-loai": Route(
+        lists=True, query=({}, {"year": "2019"}), filters={"org": Organization}
+    ),
     "api:rule-set-list": Route(lists=True, rows=RuleSet),
     "api:rule-set-detail": Route(obj=RuleSet, writes=True, body=lambda r: {"name": "Quét"}),
     "api:manifestation-list": Route(lists=True),

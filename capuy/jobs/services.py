@@ -28,6 +28,7 @@ _UNSAFE = re.compile(r"[^a-z0-9_-]+")
 # Job kind → the task that does the work. One line per kind, so "what runs" is greppable.
 JOB_TASKS: dict[str, str] = {
     "members.export_xlsx": "capuy.members.tasks.member_export_xlsx",
+    "reviews.open_cycle": "capuy.reviews.tasks.open_cycle",
 }
 
 

@@ -267,9 +267,21 @@ def test_it_refuses_a_second_demo_and_rebuilds_the_same_one_with_reset(demo):
     call_command("demo", if_empty=True, stdout=out)
     assert "không tạo" in out.getvalue()
 
+    from capuy.reviews.models import Review, ReviewCycle
+
+    reviews_before = Review.objects.count()
+
     call_command("demo", members=MEMBERS, reset=True, stdout=io.StringIO())
 
     assert first_names() == names_before
+    # nothing of the first build is left behind (reviews point at members without a constraint)
+    assert Review.objects.count() == reviews_before
+    assert (
+        not Review.objects.exclude(member__isnull=True)
+        .exclude(member_id__in=Member.objects.values("pk"))
+        .exists()
+    )
+    assert ReviewCycle.objects.filter(year=2019).count() == 1
     assert Organization.objects.filter(depth=1, code=bacninh.PROVINCE_CODE).count() == 1
     assert get_user_model().objects.filter(username="admin").count() == 1
 

@@ -1,22 +1,27 @@
 """Cycles: the list, opening one, its coverage, closing a level, its subjects, and the cell
 secretary's phone page."""
 
+import uuid
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from capuy.core.scoping import CHANGE, can, has_any
 from capuy.core.vntext import format_number
+from capuy.jobs.models import Job, JobStatus
 from capuy.members.selectors import list_page, organization_visible_to, parse_page_number
 
-from .. import selectors, services
+from .. import selectors, services, tasks
 from ..access import propose_refusal, self_assess_refusal
 from ..choices import DecisionLevel, SubjectKind
 from ..forms import CellResultForm, CycleOpenForm, add_service_errors
@@ -47,25 +52,36 @@ def cycle_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cycle_open(request):
+    """Mở đợt: a scope with few members is opened in the request; a larger one (a province,
+    the nation) is checked here, then opened by a background job whose progress this same
+    page shows (``?job=<id>``)."""
     if not has_any(request.user, CHANGE):
         raise PermissionDenied
+    if request.method == "GET" and "job" in request.GET:
+        return _open_job_page(request, request.GET["job"])
     status = 200
     if request.method == "POST":
         form = CycleOpenForm(request.POST, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                cycle = services.cycle_open(
-                    acting_user=request.user,
-                    rule_set=data["rule_set"],
-                    organization=data["organization"],
-                    year=data["year"],
-                    period_kind=data["period_kind"],
-                    quarter=data["quarter"],
-                    period_start=data["period_start"],
-                    period_end=data["period_end"],
-                    name=data["name"],
+            arguments = {
+                name: data[name]
+                for name in (
+                    "rule_set",
+                    "organization",
+                    "year",
+                    "period_kind",
+                    "quarter",
+                    "period_start",
+                    "period_end",
+                    "name",
                 )
+            }
+            try:
+                if tasks.runs_in_background(data["organization"]):
+                    job = tasks.start_open_job(user=request.user, **arguments)
+                    return done(request, f"{reverse('reviews:cycle_open')}?job={job.pk}")
+                cycle = services.cycle_open(acting_user=request.user, **arguments)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -89,7 +105,31 @@ def cycle_open(request):
         form = CycleOpenForm(user=request.user)
         year = timezone.localdate().year - 1
         form.initial.update({"year": year, "rule_set": rule_set_for(year)})
-    return render(request, "reviews/cycle_open.html", {"form": form}, status=status)
+    context = {"form": form, "sync_limit": tasks.sync_limit()}
+    return render(request, "reviews/cycle_open.html", context, status=status)
+
+
+def _open_job_page(request, job_id):
+    """The opening job's progress (the whole page, or the polled part for htmx); private to
+    the user who started it, like every job."""
+    try:
+        job_uuid = uuid.UUID(str(job_id))
+    except ValueError:
+        raise Http404(_("Không tìm thấy tác vụ.")) from None
+    job = Job.objects.filter(pk=job_uuid, user=request.user, kind=tasks.OPEN_JOB).first()
+    if job is None:
+        raise Http404(_("Không tìm thấy tác vụ."))
+    finished = job.status in (JobStatus.DONE, JobStatus.FAILED)
+    cycle = None
+    if job.status == JobStatus.DONE:
+        cycle = selectors.cycle_visible_to(request.user, job.params.get("cycle_id"))
+    context = {"job": job, "finished": finished, "cycle": cycle}
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "reviews/cycle_open_progress.html" if partial else "reviews/cycle_open_job.html"
+    response = render(request, template, context)
+    add_never_cache_headers(response)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

@@ -115,6 +115,7 @@ class Command(BaseCommand):
             ("capuy.demo.grassroots", "build_grassroots_demo"),
             ("capuy.demo.conferences", "build_conference_demo"),
             ("capuy.demo.campaigns", "build_campaign_demo"),
+            ("capuy.demo.reviews", "build_review_demo"),
         ]
         conferences = None
         for module_name, function_name in builders:
