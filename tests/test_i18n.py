@@ -235,3 +235,15 @@ def test_the_switch_works_before_signing_in(client, world):
     choose(client, "en", reverse("accounts:login"))
     html = client.get(reverse("accounts:login")).content.decode()
     assert "Sign in" in html and "Password" in html
+
+
+@pytest.mark.django_db
+def test_the_error_toasts_speak_the_chosen_language(as_user):
+    # capuy.js reads its messages from #htmx-error's data- attributes.
+    client = as_user("office")
+    vietnamese = client.get(reverse("core:home")).content.decode()
+    assert 'data-offline="Mất kết nối.' in vietnamese
+    choose(client, "en")
+    english = client.get(reverse("core:home")).content.decode()
+    assert 'data-offline="Connection lost.' in english
+    assert 'data-failed="Something went wrong (code {status}).' in english

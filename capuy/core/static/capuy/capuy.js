@@ -1,9 +1,17 @@
-// Tell the user when a request fails instead of leaving the page silently unchanged.
+// Tell the user when a request fails instead of leaving the page silently unchanged. The
+// texts come from data- attributes of #htmx-error (base.html), so they are translated.
+function toastText(name, fallback) {
+  var box = document.getElementById("htmx-error");
+  return (box && box.dataset[name]) || fallback;
+}
 document.addEventListener("htmx:responseError", function (evt) {
-  showToast(evt.detail.xhr.status === 404 ? "Không tìm thấy hoặc ngoài phạm vi của bạn." : "Có lỗi xảy ra (" + evt.detail.xhr.status + "). Dữ liệu bạn nhập vẫn còn trên trang.");
+  var status = evt.detail.xhr.status;
+  showToast(status === 404
+    ? toastText("notFound", "Không tìm thấy hoặc ngoài phạm vi của bạn.")
+    : toastText("failed", "Có lỗi xảy ra (mã {status}). Dữ liệu bạn nhập vẫn còn trên trang.").replace("{status}", status));
 });
 document.addEventListener("htmx:sendError", function () {
-  showToast("Mất kết nối. Dữ liệu bạn nhập vẫn còn trên trang, hãy thử lại.");
+  showToast(toastText("offline", "Mất kết nối. Dữ liệu bạn nhập vẫn còn trên trang, hãy thử lại."));
 });
 function showToast(text) {
   var box = document.getElementById("htmx-error");
