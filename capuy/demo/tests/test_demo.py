@@ -302,3 +302,8 @@ def test_the_communique_of_conference_32_is_published_from_its_record(demo):
     item = NewsItem.objects.published().get(source_conference_id=conference.pk)
     assert "32" in item.title
     assert timezone.localtime(item.published_at).date() == conference.date
+    # the figures the demo's rows give (grassroots report 2019, the complete 2019 review cycle)
+    text = item.lead + item.body
+    assert "218 lượt" in text and "1.532 lượt" in text
+    assert "không có tập thể, cá nhân thuộc đối tượng phải kiểm điểm" in text
+    assert "100% các cá nhân khi kiểm điểm có liên hệ các biểu hiện" in text
