@@ -9,7 +9,7 @@ from capuy.organizations.models import Organization
 
 from .choices import Gender, MemberStatus
 from .search import MemberSearch
-from .selectors import member_list_visible_to, organization_visible_to
+from .selectors import IdsFirst, member_list_visible_to, organization_visible_to
 
 
 class MemberFilterForm(forms.Form):
@@ -95,7 +95,7 @@ class MemberFilterForm(forms.Form):
                 self.user, org=self.organization, status=data["status"], gender=data["gender"]
             )
             return MemberSearch(base, data["q"])
-        return self.queryset()
+        return IdsFirst(self.queryset())
 
 
 def member_queryset_from_params(user, params: dict):
