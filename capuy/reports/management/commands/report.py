@@ -43,7 +43,7 @@ class Command(BaseCommand):
             "xep-loai",
             help="Báo cáo kết quả kiểm điểm, đánh giá, xếp loại chất lượng năm YYYY",
             description="Biểu thống kê xếp loại tổ chức đảng, đảng viên, tập thể và cá nhân cán "
-            "bộ lãnh đạo, quản lý; dòng kiểm điểm (phải/đã kiểm điểm, %% liên hệ 27 biểu hiện); "
+            "bộ lãnh đạo, quản lý; dòng kiểm điểm (phải/đã kiểm điểm, tỉ lệ liên hệ 27 biểu hiện); "
             "so sánh với năm trước. Tính từ dữ liệu.",
         )
         xl.add_argument("--year", type=int, required=True, help="năm báo cáo, ví dụ 2019")
