@@ -241,6 +241,35 @@ def signer_of(org, day: date) -> tuple[str, str]:
     return "Phó Bí thư", ""
 
 
+def yearly_report(
+    org, day: date, header: dict, *, summary: str, blocks: list, landscape: bool = False
+) -> PartyDocument:
+    """A yearly report (báo cáo) of ``org``'s committee (``header`` = ``issuer_of(org)``): its
+    number, signer and recipients around ``blocks``. ``org`` None: the whole scope."""
+    title, name = signer_of(org, day)
+    recipients = (
+        ["Ban Tổ chức Trung ương", "Các đồng chí Ủy viên Ban Chấp hành", "Các đảng bộ trực thuộc"]
+        if org is not None
+        else []
+    )
+    recipients.append("Lưu Văn phòng")
+    return PartyDocument(
+        parent_body=header["parent_body"],
+        issuer=header["issuer"],
+        number=f"Số       -BC/{header['suffix']}",
+        place=header["place"],
+        day=day,
+        kind="Báo cáo",
+        summary=summary,
+        blocks=blocks,
+        signer_authority=header["authority"],
+        signer_title=title,
+        signer_name=name,
+        recipients=recipients,
+        landscape=landscape,
+    )
+
+
 def _n(value) -> str:
     return format_number(value or 0)
 
@@ -463,26 +492,8 @@ def report_document(data: dict, org=None, *, day: date | None = None) -> PartyDo
             italic=True,
         )
     )
-    title, name = signer_of(org, day)
-    recipients = (
-        ["Ban Tổ chức Trung ương", "Các đồng chí Ủy viên Ban Chấp hành", "Các đảng bộ trực thuộc"]
-        if org is not None
-        else []
-    )
-    recipients.append("Lưu Văn phòng")
-    return PartyDocument(
-        parent_body=header["parent_body"],
-        issuer=header["issuer"],
-        number=f"Số       -BC/{header['suffix']}",
-        place=header["place"],
-        day=day,
-        kind="Báo cáo",
-        summary=f"kết quả thực hiện Quy định {number} năm {year}",
-        blocks=blocks,
-        signer_authority=header["authority"],
-        signer_title=title,
-        signer_name=name,
-        recipients=recipients,
+    return yearly_report(
+        org, day, header, summary=f"kết quả thực hiện Quy định {number} năm {year}", blocks=blocks
     )
 
 

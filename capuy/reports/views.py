@@ -270,18 +270,25 @@ def quy_dinh_01_download(request, fmt):
     if fmt not in ("docx", "pdf", "xlsx", "json"):
         raise Http404
     form, data = _report(request)
+    return _report_file(
+        data, fmt, form.organization, report_document, report_xlsx, report_filename(data, fmt)
+    )
+
+
+def _report_file(data: dict, fmt: str, org, to_document, to_xlsx, filename: str) -> HttpResponse:
+    """A yearly report's figures as a download: JSON, XLSX, or the party document."""
     if fmt == "json":
         body, content_type = json.dumps(data, ensure_ascii=False, indent=2), "application/json"
     elif fmt == "xlsx":
-        body, content_type = report_xlsx(data), XLSX
+        body, content_type = to_xlsx(data), XLSX
     else:
-        document = report_document(data, form.organization, day=timezone.localdate())
+        document = to_document(data, org, day=timezone.localdate())
         if fmt == "docx":
             body, content_type = render_docx(document), DOCX
         else:
             body, content_type = render_pdf(document), "application/pdf"
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{report_filename(data, fmt)}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -328,16 +335,11 @@ def xep_loai_download(request, fmt):
     form, data = _xep_loai(request)
     if data is None:
         raise Http404(_("Tổ chức không có hoặc ngoài phạm vi của bạn."))
-    if fmt == "json":
-        body, content_type = json.dumps(data, ensure_ascii=False, indent=2), "application/json"
-    elif fmt == "xlsx":
-        body, content_type = xep_loai_xlsx(data), XLSX
-    else:
-        document = xep_loai_document(data, form.organization, day=timezone.localdate())
-        if fmt == "docx":
-            body, content_type = render_docx(document), DOCX
-        else:
-            body, content_type = render_pdf(document), "application/pdf"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{xep_loai_filename(data, fmt)}"'
-    return response
+    return _report_file(
+        data,
+        fmt,
+        form.organization,
+        xep_loai_document,
+        xep_loai_xlsx,
+        xep_loai_filename(data, fmt),
+    )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from capuy.core.vntext import format_date, format_number, format_percent
 
 from .documents import Paragraph, PartyDocument, Table
-from .quy_dinh_01 import issuer_of, signer_of
+from .quy_dinh_01 import issuer_of, yearly_report
 
 SHORT_LEVELS = {"HTXSNV": "HTXSNV", "HTTNV": "HTTNV", "HTNV": "HTNV", "KHTNV": "KHTNV"}
 
@@ -225,26 +225,12 @@ def report_document(data: dict, org=None, *, day: date | None = None) -> PartyDo
             italic=True,
         )
     )
-    title, name = signer_of(org, day)
-    recipients = (
-        ["Ban Tổ chức Trung ương", "Các đồng chí Ủy viên Ban Chấp hành", "Các đảng bộ trực thuộc"]
-        if org is not None
-        else []
-    )
-    recipients.append("Lưu Văn phòng")
-    return PartyDocument(
-        parent_body=header["parent_body"],
-        issuer=header["issuer"],
-        number=f"Số       -BC/{header['suffix']}",
-        place=header["place"],
-        day=day,
-        kind="Báo cáo",
+    return yearly_report(
+        org,
+        day,
+        header,
         summary=f"kết quả kiểm điểm, đánh giá, xếp loại chất lượng năm {year}",
         blocks=blocks,
-        signer_authority=header["authority"],
-        signer_title=title,
-        signer_name=name,
-        recipients=recipients,
         landscape=True,
     )
 
