@@ -39,7 +39,9 @@ from __future__ import annotations
 import functools
 import io
 import json
+import queue
 import re
+import threading
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -642,6 +644,8 @@ class ImportCheck:
     skipped: int = 0  # rows with nothing to record (blank, or as already recorded)
     saved: int = 0
     filename: str = ""
+    written: int | None = None  # reviews updated while checking (``_BulkWriter``)
+    sent: int = 0  # rows handed to it
 
     @property
     def ok(self) -> bool:
@@ -897,6 +901,8 @@ class _Lookups:
             ):
                 self.links[review_id].add(f"{group}{number}")
         self.lock = lock
+        self.quota_prefetched: dict[str, dict[str, int]] | None = None
+        self.names: dict[str, str] = {}  # organization names by path (lookups_name)
         self.derivations: dict = {}
         self.level_checks: dict = {}
         self.refusals: dict = {}
@@ -905,9 +911,16 @@ class _Lookups:
         self.day_notes: dict[date, str] = {}
         self.code_sets: dict[tuple[str, ...], tuple] = {}
 
+    def prefetch_quota(self, groups: set[str]) -> None:
+        """Read (and lock) the quota counts of ``groups`` now, before anything is written:
+        ``quota_counts`` then answers from them (``_BulkWriter`` saves while checking)."""
+        self.quota_prefetched = self.quota_counts(groups)
+
     def quota_counts(self, groups: set[str]) -> dict[str, dict[str, int]]:
         """Decided HTXSNV / HTTNV per quota group (locking the groups first when saving, as
         ``review_decide`` does)."""
+        if self.quota_prefetched is not None:
+            return {group: dict(self.quota_prefetched[group]) for group in groups}
         counts: dict[str, dict[str, int]] = {group: {} for group in groups}
         if self.lock and connection.vendor == "postgresql":
             keys = sorted(
@@ -955,9 +968,13 @@ def review_import_check(
     organization: Organization | None = None,
     filename: str = "",
     lock: bool = False,
+    save_above: int | None = None,
 ) -> ImportCheck:
     """Read and check every row; nothing is written. File-level problems come back as one
-    error on row 0. ``lock`` (inside the commit's transaction) takes the quota locks."""
+    error on row 0. ``lock`` (inside the commit's transaction) takes the quota locks.
+
+    ``save_above`` (the commit, on PostgreSQL): a file of more rows is saved while it is
+    checked (``_BulkWriter``); ``result.written`` then says how many reviews were updated."""
     result = ImportCheck(filename=filename)
     errors = result.errors
     try:
@@ -972,6 +989,22 @@ def review_import_check(
 
     with transaction.atomic():  # the lookups' temporary tables live in a transaction
         lookups = _Lookups(acting_user, cycle, raws, organization, lock)
+    writer = None
+    if save_above is not None and len(raws) > save_above and connection.vendor == "postgresql":
+        writer = _BulkWriter(acting_user, cycle, filename, lookups)
+    try:
+        _check_rows(acting_user, cycle, raws, lookups, organization, result, writer)
+    finally:
+        if writer is not None:
+            if not errors:
+                writer.flush()
+            result.written = writer.finish()
+            result.sent = writer.sent
+    return result
+
+
+def _check_rows(acting_user, cycle, raws, lookups, organization, result, writer) -> None:
+    errors = result.errors
     rules = effective_rules(cycle.rule_set)
     unreadable = errors.rows()  # rows with a cell that could not be parsed
     scope_name = organization.name if organization is not None else ""
@@ -1023,11 +1056,12 @@ def review_import_check(
         planned[raw.number] = row
         if "decide" in row.steps:
             decisions.append((raw, subject))
+        if writer is not None and not errors:
+            writer.add(row)
 
     _check_quota(rules, decisions, planned, lookups, errors)
     failed = errors.rows()
     result.rows = [row for number, row in sorted(planned.items()) if number not in failed]
-    return result
 
 
 _key = functools.lru_cache(maxsize=65536)(search_key)
@@ -1259,9 +1293,7 @@ def _plan_row(user, raw: _Raw, subject: _Subject, rules, lookups, errors) -> Imp
 
 
 def lookups_name(lookups: _Lookups, path: str) -> str:
-    names = getattr(lookups, "_names", None)
-    if names is None:
-        names = lookups._names = {}
+    names = lookups.names
     if path not in names:
         names.update(organization_names([path]))
         names.setdefault(path, "")
@@ -1364,10 +1396,14 @@ def review_import_commit(
                 organization=organization,
                 filename=filename,
                 lock=True,
+                save_above=service_rows,
             )
             if not result.ok:
                 raise _Rollback(result)
-            if len(result.rows) <= service_rows:
+            if result.written is not None:  # saved while checking
+                if result.written != result.sent or result.sent != len(result.rows):
+                    _changed_meanwhile(result.errors, len(result.rows) - result.written)
+            elif len(result.rows) <= service_rows:
                 _save_with_services(acting_user, result, filename)
             else:
                 _save_in_bulk(acting_user, cycle, result, filename)
@@ -1442,9 +1478,9 @@ def _snapshot_json(subject: _Subject) -> dict:
     }
 
 
-def _member_warnings(cycle: ReviewCycle, rows: list[ImportRow]) -> set[str]:
-    """Cells whose leadership collective is still undecided (``order_warnings`` for members)."""
-    paths = {row.subject.org_path for row in rows if "decide" in row.steps}
+def _member_warnings(cycle: ReviewCycle, paths: set[str]) -> set[str]:
+    """Of the cells at ``paths``, those whose leadership collective is still undecided
+    (``order_warnings`` for members)."""
     found: set[str] = set()
     for chunk in _chunks(sorted(paths), 5000):
         found.update(
@@ -1477,34 +1513,22 @@ _EVENT_COLUMNS = (
 )
 
 
-def _save_in_bulk(acting_user, cycle: ReviewCycle, result: ImportCheck, filename: str) -> None:
-    """The same changes as the services, for a large file: one optimistic UPDATE of the
-    reviews (refused if any changed since the check), their events, history rows and links.
+class _Tuples:
+    """Turns a checked row into the one tuple the bulk save writes for it: the review's new
+    and old values, the steps, the events' texts and the new links (in ``_TEMP_COLUMNS``
+    order). Texts shared by many rows (manifestation codes, warnings) are built once."""
 
-    One tuple per review (its fields in the order of ``_TEMP_COLUMNS``) carries everything:
-    the review's new and old values, the steps, the events' texts and the new links. On
-    PostgreSQL it is COPYed into a temporary table and the events and links are inserted from
-    it in SQL; elsewhere they are built here and inserted in batches."""
-    now = timezone.now()
-    user_id = acting_user.pk
-    undecided_collectives = _member_warnings(cycle, result.rows)
-    template = _("Nhập từ tệp «%(f)s», dòng %(r)s")
-    source = filename or "Excel"
-    plain_data = json.dumps(_PLAIN_SNAPSHOT, ensure_ascii=False)
-    codes_json: dict[tuple, str] = {}
-    warnings_json: dict[tuple, str] = {}
-    SELF_REVIEWED, PROPOSED_, DECIDED_ = (
-        ReviewStatus.SELF_REVIEWED,
-        ReviewStatus.PROPOSED,
-        ReviewStatus.DECIDED,
-    )
-    PENDING = ReviewStatus.PENDING
-    updates = []
-    append = updates.append
-    for row in result.rows:
+    def __init__(self, filename: str, undecided_collectives: set[str]):
+        self.undecided_collectives = undecided_collectives
+        self.template = _("Nhập từ tệp «%(f)s», dòng %(r)s")
+        self.source = filename or "Excel"
+        self.codes_json: dict[tuple, str] = {}
+        self.warnings_json: dict[tuple, str] = {}
+
+    def __call__(self, row: ImportRow) -> tuple:
         s = row.subject
         steps = row.steps
-        note = template % {"f": source, "r": row.number}
+        note = self.template % {"f": self.source, "r": row.number}
         if row.note:
             note = f"{note}; {row.note}"
         if (
@@ -1523,123 +1547,234 @@ def _save_in_bulk(acting_user, cycle: ReviewCycle, result: ImportCheck, filename
         codes = warnings = mids = None
         if ev_self:
             key = row.manifestation_codes
-            codes = codes_json.get(key)
+            codes = self.codes_json.get(key)
             if codes is None:
-                codes = codes_json[key] = json.dumps(list(key))
-            if status == PENDING:
-                status = SELF_REVIEWED
+                codes = self.codes_json[key] = json.dumps(list(key))
+            if status == ReviewStatus.PENDING:
+                status = ReviewStatus.SELF_REVIEWED
             if row.manifestation_ids is not None:
                 mids = row.manifestation_ids
         if ev_propose:
-            status = PROPOSED_
+            status = ReviewStatus.PROPOSED
         locked = s.locked
         if ev_decide:
-            first = s.org_path in undecided_collectives
-            second = status == SELF_REVIEWED
+            first = s.org_path in self.undecided_collectives
+            second = status == ReviewStatus.SELF_REVIEWED
             if first or second:
                 key = (first, second)
-                warnings = warnings_json.get(key)
+                warnings = self.warnings_json.get(key)
                 if warnings is None:
                     found = [_WARN_COLLECTIVE] if first else []
                     if second:
                         found.append(_WARN_NO_PROPOSAL)
-                    warnings = warnings_json[key] = json.dumps(found, ensure_ascii=False)
-            status = DECIDED_
+                    warnings = json.dumps(found, ensure_ascii=False)
+                    self.warnings_json[key] = warnings
+            status = ReviewStatus.DECIDED
             locked = True
         text = (
             row.manifestations_text
             if ev_self and row.manifestations_text is not None
             else s.manifestations_text
         )
-        append(
-            (
-                s.id,
-                row.self_level,
-                row.proposed_level,
-                row.decided_level,
-                row.derived_level,
-                status,
-                locked,
-                text,
-                row.linked if ev_self else None,
-                s.status,
-                s.self_level,
-                s.proposed_level,
-                row.number,
-                ev_self,
-                ev_propose,
-                ev_decide,
-                row.override_reason,
-                note,
-                data,
-                codes,
-                warnings,
-                mids,
-            )
+        return (
+            s.id,
+            row.self_level,
+            row.proposed_level,
+            row.decided_level,
+            row.derived_level,
+            status,
+            locked,
+            text,
+            row.linked if ev_self else None,
+            s.status,
+            s.self_level,
+            s.proposed_level,
+            row.number,
+            ev_self,
+            ev_propose,
+            ev_decide,
+            row.override_reason,
+            note,
+            data,
+            codes,
+            warnings,
+            mids,
         )
+
+
+def _changed_meanwhile(errors: RowErrors, missed: int) -> None:
+    errors.add(
+        0,
+        "",
+        _(
+            "Có %(n)s đối tượng vừa được người khác cập nhật trong lúc nhập: hãy tải tệp "
+            "lên lại để kiểm tra."
+        )
+        % {"n": missed},
+    )
+
+
+def _save_in_bulk(acting_user, cycle: ReviewCycle, result: ImportCheck, filename: str) -> None:
+    """The same changes as the services, for a large file (databases other than PostgreSQL,
+    which saves while checking, ``_BulkWriter``): one optimistic UPDATE per batch of reviews
+    (refused if any changed since the check), then their events, links and history rows."""
+    now = timezone.now()
+    user_id = acting_user.pk
+    paths = {row.subject.org_path for row in result.rows if "decide" in row.steps}
+    make = _Tuples(filename, _member_warnings(cycle, paths))
+    updates = [make(row) for row in result.rows]
     changed = _update_reviews(updates)
     if changed != len(updates):
-        result.errors.add(
-            0,
-            "",
-            _(
-                "Có %(n)s đối tượng vừa được người khác cập nhật trong lúc nhập: hãy tải tệp "
-                "lên lại để kiểm tra."
-            )
-            % {"n": len(updates) - changed},
-        )
+        _changed_meanwhile(result.errors, len(updates) - changed)
         return
-    through = Review.manifestations.through
-    if connection.vendor == "postgresql":
-        _save_from_temporary_table(through, plain_data, user_id, now)
-    else:
-        _save_from_tuples(through, updates, plain_data, user_id, now)
+    plain_data = json.dumps(_PLAIN_SNAPSHOT, ensure_ascii=False)
+    _save_from_tuples(Review.manifestations.through, updates, plain_data, user_id, now)
     _history(Review, [u[0] for u in updates], now, user_id)
+
+
+class _BulkWriter:
+    """Saves a large file on PostgreSQL while it is being checked.
+
+    Checking is Python, on one core; writing is PostgreSQL, on the other. Rather than check
+    every row and then wait for the writes, each chunk of checked rows goes to a thread that
+    COPYs it into a temporary table and runs the UPDATE (with the history rows) and the
+    INSERTs of links and events from it, on the same connection and inside the commit's
+    transaction (psycopg serializes the connection's use between threads). Once a row fails,
+    no further chunk is sent, and the transaction is rolled back whatever was written: the
+    file is still saved whole or not at all.
+    """
+
+    # Fewer, larger chunks cost PostgreSQL less (each one is a few statements and a join);
+    # the first is small so that the writing starts early.
+    FIRST_CHUNK = 5_000
+    CHUNK = 20_000
+
+    def __init__(self, acting_user, cycle: ReviewCycle, filename: str, lookups: _Lookups):
+        self.now = timezone.now()
+        self.user_id = acting_user.pk
+        # what the checks read from the database is read before the first write
+        lookups.prefetch_quota({s.quota_group for s in lookups.by_code.values()})
+        competent = {s.competent_path for s in lookups.by_code.values()}
+        lookups.names.update(organization_names(competent))
+        lookups.names.update((path, "") for path in competent if path not in lookups.names)
+        paths = {s.org_path for s in lookups.by_code.values()}
+        self.make = _Tuples(filename, _member_warnings(cycle, paths))
+        self.plain_data = json.dumps(_PLAIN_SNAPSHOT, ensure_ascii=False)
+        self.pending: list[ImportRow] = []
+        self.sent = 0
+        self.changed = 0
+        self.failure: BaseException | None = None
+        self.raw = connection.connection  # the psycopg connection of this transaction
+        with self.raw.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS capuy_review_import")
+            cursor.execute(
+                f"CREATE TEMP TABLE capuy_review_import ({_TEMP_COLUMNS}) ON COMMIT DROP"
+            )
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.thread = threading.Thread(target=self._run, name="review-import-writer", daemon=True)
+        self.thread.start()
+
+    def add(self, row: ImportRow) -> None:
+        self.pending.append(row)
+        if len(self.pending) >= (self.CHUNK if self.sent else self.FIRST_CHUNK):
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            updates = [self.make(row) for row in self.pending]
+            self.pending = []
+            self.sent += len(updates)
+            self.queue.put(updates)
+
+    def finish(self) -> int:
+        """Wait for the writes; the number of reviews updated. Raises what a write raised."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.failure is not None:
+            raise self.failure
+        return self.changed
+
+    def _run(self) -> None:
+        while (updates := self.queue.get()) is not None:
+            try:
+                if self.failure is None:
+                    with self.raw.cursor() as cursor:
+                        self.changed += _write_chunk(
+                            cursor, updates, self.plain_data, self.user_id, self.now
+                        )
+            except BaseException as error:  # re-raised by finish(), in the checking thread
+                self.failure = error
+            finally:
+                self.queue.task_done()
 
 
 _PLAIN_SNAPSHOT = {"ratings": {}, "score_general": None, "score_tasks": None, "conditions": {}}
 
 
-def _save_from_temporary_table(through, plain_data: str, user_id, now) -> None:
-    """Links and events inserted in SQL from the rows ``_update_reviews`` copied (a scan of
-    the temporary table gives them in the order copied, and each review's events in step
-    order, so the ids follow the file as the row-by-row inserts did)."""
-    link_table = through._meta.db_table
+def _write_chunk(cursor, updates: list[tuple], plain_data: str, user_id, now) -> int:
+    """PostgreSQL: one chunk of ``_BulkWriter``'s tuples saved; the number of reviews updated.
+
+    The tuples are COPYed into the temporary table, then one UPDATE … FROM it writes the
+    reviews still as the check saw them and, from what it returns, their history rows; the
+    links and the events (each review's in step order, so the ids follow the file as the
+    row-by-row inserts did) are inserted from the same table in SQL."""
+    cursor.execute("TRUNCATE capuy_review_import")
+    with cursor.copy("COPY capuy_review_import FROM STDIN") as copy:
+        for block in _copy_lines(updates):
+            copy.write(block)
+    history_table, columns = _history_columns(Review)
+    returned = ", ".join(f"r.{c}" for c in columns)
+    cursor.execute(
+        f"WITH changed AS (UPDATE {Review._meta.db_table} AS r SET self_level = v.self_level, "
+        "proposed_level = v.proposed_level, decided_level = v.decided_level, "
+        "derived_level = v.derived_level, status = v.status, locked = v.locked, "
+        "manifestations_text = v.text, "
+        "manifestations_linked = COALESCE(v.linked, r.manifestations_linked) "
+        "FROM capuy_review_import AS v "
+        "WHERE r.id = v.id AND r.status = v.old_status AND r.self_level = v.old_self "
+        f"AND r.proposed_level = v.old_proposed AND NOT r.locked RETURNING {returned}) "
+        f"INSERT INTO {history_table} ({', '.join(columns)}, history_date, "
+        "history_type, history_user_id, history_change_reason) "
+        f"SELECT {', '.join(columns)}, %s, '~', %s, NULL FROM changed",
+        [now, user_id],
+    )
+    changed = cursor.rowcount
+    link_table = Review.manifestations.through._meta.db_table
     event_table = ReviewEvent._meta.db_table
     names = ", ".join(connection.ops.quote_name(c) for c in _EVENT_COLUMNS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {link_table} WHERE review_id IN "
-            "(SELECT id FROM capuy_review_import WHERE mids IS NOT NULL)"
-        )
-        cursor.execute(
-            f"INSERT INTO {link_table} (review_id, manifestation_id) "
-            "SELECT v.id, m.mid FROM capuy_review_import AS v "
-            "CROSS JOIN LATERAL unnest(v.mids) WITH ORDINALITY AS m(mid, n) "
-            "WHERE v.mids IS NOT NULL"
-        )
-        cursor.execute(
-            f"INSERT INTO {event_table} ({names}) "
-            "SELECT v.id, e.step, e.level, v.derived_level, v.reason, v.note, e.data, "
-            "e.warnings, %s, %s FROM capuy_review_import AS v CROSS JOIN LATERAL (VALUES "
-            "(1, %s, v.self_level, COALESCE(v.data, %s::jsonb) "
-            "|| jsonb_build_object('manifestations', v.codes), '[]'::jsonb, v.ev_self), "
-            "(2, %s, v.proposed_level, COALESCE(v.data, %s::jsonb), '[]'::jsonb, v.ev_propose), "
-            "(3, %s, v.decided_level, COALESCE(v.data, %s::jsonb), "
-            "COALESCE(v.warnings, '[]'::jsonb), v.ev_decide)"
-            ") AS e(k, step, level, data, warnings, wanted) "
-            "WHERE e.wanted",
-            [
-                user_id,
-                now,
-                str(ReviewStep.SELF),
-                plain_data,
-                str(ReviewStep.PROPOSE),
-                plain_data,
-                str(ReviewStep.DECIDE),
-                plain_data,
-            ],
-        )
+    cursor.execute(
+        f"DELETE FROM {link_table} WHERE review_id IN "
+        "(SELECT id FROM capuy_review_import WHERE mids IS NOT NULL)"
+    )
+    cursor.execute(
+        f"INSERT INTO {link_table} (review_id, manifestation_id) "
+        "SELECT v.id, m.mid FROM capuy_review_import AS v "
+        "CROSS JOIN LATERAL unnest(v.mids) WITH ORDINALITY AS m(mid, n) "
+        "WHERE v.mids IS NOT NULL"
+    )
+    cursor.execute(
+        f"INSERT INTO {event_table} ({names}) "
+        "SELECT v.id, e.step, e.level, v.derived_level, v.reason, v.note, e.data, "
+        "e.warnings, %s, %s FROM capuy_review_import AS v CROSS JOIN LATERAL (VALUES "
+        "(1, %s, v.self_level, COALESCE(v.data, %s::jsonb) "
+        "|| jsonb_build_object('manifestations', v.codes), '[]'::jsonb, v.ev_self), "
+        "(2, %s, v.proposed_level, COALESCE(v.data, %s::jsonb), '[]'::jsonb, v.ev_propose), "
+        "(3, %s, v.decided_level, COALESCE(v.data, %s::jsonb), "
+        "COALESCE(v.warnings, '[]'::jsonb), v.ev_decide)"
+        ") AS e(k, step, level, data, warnings, wanted) "
+        "WHERE e.wanted",
+        [
+            user_id,
+            now,
+            str(ReviewStep.SELF),
+            plain_data,
+            str(ReviewStep.PROPOSE),
+            plain_data,
+            str(ReviewStep.DECIDE),
+            plain_data,
+        ],
+    )
+    return changed
 
 
 def _save_from_tuples(through, updates: list[tuple], plain_data: str, user_id, now) -> None:
@@ -1718,40 +1853,16 @@ def _copy_lines(updates: list[tuple]) -> Iterator[str]:
 
 
 def _update_reviews(updates: list[tuple]) -> int:
-    """UPDATE the reviews where they are still as the check saw them; the number updated."""
-    table = Review._meta.db_table
-    total = 0
-    if connection.vendor == "postgresql":
-        # COPY into a temporary table, then one UPDATE … FROM it (inside the commit's
-        # transaction; the table goes with it). The events and links are inserted from it.
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS capuy_review_import")
-            cursor.execute(
-                f"CREATE TEMP TABLE capuy_review_import ({_TEMP_COLUMNS}) ON COMMIT DROP"
-            )
-            with cursor.cursor.copy("COPY capuy_review_import FROM STDIN") as copy:
-                for block in _copy_lines(updates):
-                    copy.write(block)
-            # no ANALYZE: without statistics the planner sizes the table from its pages,
-            # which is enough to choose a hash join for 100.000 rows and an index for a few
-            cursor.execute(
-                f"UPDATE {table} AS r SET self_level = v.self_level, "
-                "proposed_level = v.proposed_level, decided_level = v.decided_level, "
-                "derived_level = v.derived_level, status = v.status, locked = v.locked, "
-                "manifestations_text = v.text, "
-                "manifestations_linked = COALESCE(v.linked, r.manifestations_linked) "
-                "FROM capuy_review_import AS v "
-                "WHERE r.id = v.id AND r.status = v.old_status AND r.self_level = v.old_self "
-                "AND r.proposed_level = v.old_proposed AND NOT r.locked"
-            )
-            return cursor.rowcount
+    """UPDATE the reviews where they are still as the check saw them, in batches (databases
+    other than PostgreSQL); the number updated."""
     sql = (
-        f"UPDATE {table} SET self_level = %s, proposed_level = %s, decided_level = %s, "
-        "derived_level = %s, status = %s, locked = %s, manifestations_text = %s, "
-        "manifestations_linked = COALESCE(%s, manifestations_linked) "
+        f"UPDATE {Review._meta.db_table} SET self_level = %s, proposed_level = %s, "
+        "decided_level = %s, derived_level = %s, status = %s, locked = %s, "
+        "manifestations_text = %s, manifestations_linked = COALESCE(%s, manifestations_linked) "
         "WHERE id = %s AND status = %s AND self_level = %s AND proposed_level = %s "
         "AND NOT locked"
     )
+    total = 0
     with connection.cursor() as cursor:
         for chunk in _chunks(updates, 5000):
             cursor.executemany(sql, [[*u[1:9], u[0], *u[9:12]] for u in chunk])
@@ -1770,23 +1881,23 @@ def _insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", chunk)
 
 
+def _history_columns(model) -> tuple[str, list[str]]:
+    """The history table of ``model`` and its columns copied from the model's row."""
+    history = model.history.model
+    quote = connection.ops.quote_name
+    own = [f.column for f in history._meta.concrete_fields if not f.name.startswith("history_")]
+    return history._meta.db_table, [quote(c) for c in own]
+
+
 def _history(model, ids: list[int], now, user_id) -> None:
     """One history row per saved review ("~", by the importing user), copied in SQL."""
-    history = model.history.model
-    own = [f.column for f in history._meta.concrete_fields if not f.name.startswith("history_")]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in own)
-    table = history._meta.db_table
-    size = (len(ids) or 1) if connection.vendor == "postgresql" else 500
+    table, own = _history_columns(model)
+    columns = ", ".join(own)
     with connection.cursor() as cursor:
-        for chunk in _chunks(ids, size):
-            if connection.vendor == "postgresql":  # the ids _update_reviews copied
-                where, params = "id IN (SELECT id FROM capuy_review_import)", []
-            else:
-                where, params = f"id IN ({', '.join(['%s'] * len(chunk))})", chunk
+        for chunk in _chunks(ids, 500):
             cursor.execute(
                 f"INSERT INTO {table} ({columns}, history_date, history_type, history_user_id, "
                 f"history_change_reason) SELECT {columns}, %s, '~', %s, NULL "
-                f"FROM {model._meta.db_table} WHERE {where}",
-                [now, user_id, *params],
+                f"FROM {model._meta.db_table} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                [now, user_id, *chunk],
             )

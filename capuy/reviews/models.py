@@ -429,7 +429,11 @@ class Review(models.Model):
     )
     self_text = models.TextField(_("bản tự kiểm điểm"), blank=True, default="", db_default="")
     manifestations = models.ManyToManyField(
-        Manifestation, blank=True, related_name="reviews", verbose_name=_("liên hệ biểu hiện")
+        Manifestation,
+        blank=True,
+        related_name="reviews",
+        verbose_name=_("liên hệ biểu hiện"),
+        through="ReviewManifestation",
     )
     manifestations_text = models.TextField(
         _("liên hệ biểu hiện khác"), blank=True, default="", db_default=""
@@ -451,7 +455,12 @@ class Review(models.Model):
     locked = models.BooleanField(_("đã khóa"), default=False, db_default=False)
 
     objects = ReviewQuerySet.as_manager()
+    # The history rows are read per review (by ``id``); the other foreign keys copied into
+    # them get no index and the user no constraint, for the same reason as ReviewEvent's (an
+    # import writes 100.000 of them in one transaction).
     history = HistoricalRecords(
+        user_db_constraint=False,
+        no_db_index=["cycle", "organization", "member", "committee", "seat"],
         excluded_fields=[
             "org_path",
             "competent_path",
@@ -548,6 +557,28 @@ class Review(models.Model):
         )
 
 
+class ReviewManifestation(models.Model):
+    """Liên hệ biểu hiện: a review linked to one manifestation of the catalogue.
+
+    The table Django made for the many-to-many field, kept as it was, with no database
+    constraint and no index of its own on ``review`` (the unique ``(review, manifestation)``
+    index serves it): an import links 200.000 at once, and each constraint check locked the
+    review row the import had just updated.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, db_index=False, db_constraint=False)
+    manifestation = models.ForeignKey(Manifestation, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "reviews_review_manifestations"
+        unique_together = [("review", "manifestation")]
+        verbose_name = _("liên hệ biểu hiện")
+        verbose_name_plural = _("liên hệ biểu hiện")
+
+    def __str__(self) -> str:
+        return f"{self.review_id} → {self.manifestation_id}"
+
+
 class ReviewEvent(models.Model):
     """A step of one review: self-assessment, proposal, decision, reopening — who, when, what.
 
@@ -557,7 +588,20 @@ class ReviewEvent(models.Model):
 
     SCOPE_PATH = "review__org_path"
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
+    # No database constraint and no index of its own on ``review`` (``(review, at)`` serves it),
+    # nor either on ``by``: an import of 100.000 results writes 300.000 events in one
+    # transaction, and PostgreSQL checks a constraint row by row, locking the review it points
+    # at (the same review the import has just updated) — that was a third of the import's
+    # time; each index costs another tenth. Events are read by review, only written next to
+    # it, and Django still applies on_delete (a user is deactivated, not deleted, so clearing
+    # ``by`` after a deletion may scan).
+    review = models.ForeignKey(
+        Review,
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,
+        db_constraint=False,
+    )
     step = models.CharField(_("bước"), max_length=10, choices=ReviewStep.choices)
     level = models.CharField(_("mức"), max_length=6, choices=Level.choices, blank=True)
     derived_level = models.CharField(
@@ -568,7 +612,13 @@ class ReviewEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     at = models.DateTimeField(auto_now_add=True)
 

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date, datetime
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -514,17 +514,90 @@ def test_a_review_changed_after_the_check_stops_the_bulk_save(world, cycle, monk
     from capuy.reviews import imports
 
     hung, lan = world.members["hung"], world.members["lan"]
-    original = imports._update_reviews
+    if connection.vendor == "postgresql":  # saved while checking, from the writer's thread
+        original_chunk = imports._write_chunk
+        lan_review = review_of(cycle, lan).pk
 
-    def meanwhile(updates):
-        Review.objects.filter(member=lan, cycle=cycle).update(self_level="HTNV")
-        return original(updates)
+        def meanwhile_chunk(cursor, updates, *args):
+            cursor.execute(
+                "UPDATE reviews_review SET self_level = 'HTNV' WHERE id = %s", [lan_review]
+            )
+            return original_chunk(cursor, updates, *args)
 
-    monkeypatch.setattr(imports, "_update_reviews", meanwhile)
+        monkeypatch.setattr(imports, "_write_chunk", meanwhile_chunk)
+    else:
+        original = imports._update_reviews
+
+        def meanwhile(updates):
+            Review.objects.filter(member=lan, cycle=cycle).update(self_level="HTNV")
+            return original(updates)
+
+        monkeypatch.setattr(imports, "_update_reviews", meanwhile)
     result = commit(world.users["office"], cycle, xlsx([row(hung), row(lan)]), service_rows=0)
     assert result.saved == 0 and "vừa được người khác cập nhật" in errors_of(result)[0][2]
     assert review_of(cycle, hung).status == "pending"
     assert not ReviewEvent.objects.filter(review__cycle=cycle).exists()
+
+
+@pytest.fixture
+def one_row_chunks(monkeypatch):
+    """On PostgreSQL a large file is saved while it is checked; with chunks of one row, each
+    written before the next row is checked (waiting for the writer makes it deterministic)."""
+    from capuy.reviews import imports
+
+    monkeypatch.setattr(imports._BulkWriter, "FIRST_CHUNK", 1)
+    monkeypatch.setattr(imports._BulkWriter, "CHUNK", 1)
+    flush = imports._BulkWriter.flush
+
+    def flush_and_wait(writer):
+        flush(writer)
+        writer.queue.join()
+
+    monkeypatch.setattr(imports._BulkWriter, "flush", flush_and_wait)
+
+
+def test_a_bad_row_after_rows_already_written_still_saves_nothing(world, cycle, one_row_chunks):
+    hung, lan = world.members["hung"], world.members["lan"]
+    rows = [row(hung, decided="HTTNV"), row(lan, decided="HTTNV"), row(hung, "Giỏi")]
+    result = commit(world.users["office"], cycle, xlsx(rows), service_rows=0)
+    assert result.saved == 0
+    assert [e[:2] for e in errors_of(result)] == [(6, "Mức tự xếp loại")]  # "Giỏi"
+    assert saved_nothing(cycle)
+    assert not ReviewEvent.objects.filter(review__cycle=cycle).exists()
+    assert not Review.history.filter(cycle_id=cycle.pk, history_type="~").exists()
+
+
+def test_the_quota_counts_what_was_there_before_the_file_not_its_own_writes(world, one_row_chunks):
+    # 5 HTTNV decided already allow 1 HTXSNV (20 %, floor). The file's decision is written
+    # before the quota is checked: counting it again (2 HTXSNV) would refuse it.
+    grassroots, cell, people = big_grassroots(world, members=6)
+    cycle = open_cycle(world)
+    office = world.users["office"]
+    first = commit(
+        office, cycle, xlsx([row(p, decided="HTTNV") for p in people[:5]]), service_rows=0
+    )
+    assert errors_of(first) == [] and first.saved == 5
+    second = xlsx([row(people[5], "HTXSNV", proposed="HTXSNV", decided="HTXSNV")])
+    result = commit(office, cycle, second, service_rows=0)
+    assert errors_of(result) == [] and result.saved == 1
+    decided = Review.objects.filter(cycle=cycle, status="decided")
+    assert sorted(decided.values_list("decided_level", flat=True)) == ["HTTNV"] * 5 + ["HTXSNV"]
+
+
+def test_a_failing_write_stops_the_import_and_saves_nothing(world, cycle, monkeypatch):
+    from capuy.reviews import imports
+
+    if connection.vendor != "postgresql":
+        pytest.skip("saving while checking is PostgreSQL's bulk path")
+
+    def broken(cursor, updates, *args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(imports, "_write_chunk", broken)
+    rows = [row(world.members["hung"]), row(world.members["lan"])]
+    with pytest.raises(RuntimeError, match="disk full"):
+        commit(world.users["office"], cycle, xlsx(rows), service_rows=0)
+    assert saved_nothing(cycle)
 
 
 # --- the pages and the template round-trip ----------------------------------------------------
