@@ -470,7 +470,7 @@ class Review(models.Model):
             "unit_type",
             "org_kind",
             "decision_level",
-        ]
+        ],
     )
 
     class Meta:
@@ -566,7 +566,9 @@ class ReviewManifestation(models.Model):
     review row the import had just updated.
     """
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, db_index=False, db_constraint=False)
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
     manifestation = models.ForeignKey(Manifestation, on_delete=models.CASCADE)
 
     class Meta:
