@@ -301,6 +301,61 @@ def measure() -> dict:
     }
 
 
+def sql_floor() -> dict:
+    """The writes alone: the same rows as the import (100.000 reviews updated with their
+    history rows, 200.000 links, 300.000 events with the same texts) written by hand-written
+    SQL in one transaction, with no file, no Python and no checks. Whatever the import does,
+    it cannot be faster than calamine plus this on the same machine."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+
+    from capuy.reviews.imports import _history_columns
+    from capuy.reviews.models import Manifestation, Review
+
+    c = cycle()
+    user = get_user_model().objects.get(username="bench-import-office")
+    history_table, columns = _history_columns(Review)
+    a1, b2 = (Manifestation.objects.get(group=g, number=n).pk for g, n in (("A", 1), ("B", 2)))
+    plain = '{"ratings": {}, "conditions": {}, "score_tasks": null, "score_general": null}'
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE floor_levels ON COMMIT DROP AS SELECT id, CASE "
+            "WHEN n %% 100 < 10 THEN 'HTXSNV' WHEN n %% 100 < 80 THEN 'HTTNV' "
+            "WHEN n %% 100 < 95 THEN 'HTNV' ELSE 'KHTNV' END AS level, n FROM ("
+            "SELECT id, row_number() OVER (ORDER BY org_path, id) AS n FROM reviews_review "
+            "WHERE cycle_id = %s AND subject_kind = 'member') AS numbered",
+            [c.pk],
+        )
+        returned = ", ".join(f"r.{col}" for col in columns)
+        cursor.execute(
+            "WITH changed AS (UPDATE reviews_review AS r SET self_level = v.level, "
+            "proposed_level = v.level, decided_level = v.level, derived_level = '', "
+            "status = 'decided', locked = true, manifestations_linked = true "
+            f"FROM floor_levels AS v WHERE r.id = v.id RETURNING {returned}) "
+            f"INSERT INTO {history_table} ({', '.join(columns)}, history_date, history_type, "
+            f"history_user_id, history_change_reason) SELECT {', '.join(columns)}, now(), '~', "
+            "%s, NULL FROM changed",
+            [user.pk],
+        )
+        cursor.execute(
+            "INSERT INTO reviews_review_manifestations (review_id, manifestation_id) "
+            "SELECT v.id, m.id FROM floor_levels AS v CROSS JOIN (VALUES (%s), (%s)) AS m(id)",
+            [a1, b2],
+        )
+        cursor.execute(
+            "INSERT INTO reviews_reviewevent (review_id, step, level, derived_level, "
+            "override_reason, note, data, warnings, by_id, at) "
+            "SELECT v.id, e.step, v.level, '', '', "
+            "'Nhập từ tệp «review_results_100k.xlsx», dòng ' || (v.n + 3), "
+            "%s::jsonb || e.extra, '[]'::jsonb, %s, now() FROM floor_levels AS v "
+            'CROSS JOIN (VALUES (\'self\', \'{"manifestations": ["A1", "B2"]}\'::jsonb), '
+            "('propose', '{}'::jsonb), ('decide', '{}'::jsonb)) AS e(step, extra)",
+            [plain, user.pk],
+        )
+    return {"sql_floor_s": round(time.perf_counter() - start, 3)}
+
+
 def counts() -> dict:
     from capuy.reviews.models import Review, ReviewEvent
 
@@ -317,6 +372,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip the writes-alone SQL run after each run"
+    )
     args = parser.parse_args()
     if args.measure:
         setup_django()
@@ -333,6 +391,11 @@ def main() -> None:
         )
         figures = json.loads(child.stdout.strip().splitlines()[-1])
         figures.update(counts())
+        if not args.no_floor:
+            reset()
+            figures.update(sql_floor())
+            floor_counts = counts()
+            assert floor_counts == {k: figures[k] for k in floor_counts}, floor_counts
         runs.append(figures)
         print(f"run {number + 1}: {figures}", flush=True)
     summary = {
@@ -341,6 +404,7 @@ def main() -> None:
         "median_import_s": statistics.median(r["import_s"] for r in runs),
         "median_calamine_s": statistics.median(r["calamine_s"] for r in runs),
         "median_ratio": statistics.median(r["ratio"] for r in runs),
+        "median_sql_floor_s": statistics.median(r.get("sql_floor_s", 0) for r in runs),
         "max_peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
         "load_1min": [r["load_1min"] for r in runs],
         "limits": {"import_s": LIMIT_S, "ratio": LIMIT_RATIO, "peak_mb": LIMIT_MB},
