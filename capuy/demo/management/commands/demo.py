@@ -129,6 +129,8 @@ class Command(BaseCommand):
                 build(random.Random(seed), root=summary.root)
             elif function_name == "build_conference_demo":
                 conferences = build(root=summary.root)
+            elif function_name == "build_review_demo":
+                build(root=summary.root, seed=seed)
             else:
                 build(root=summary.root)
         if conferences is not None:
