@@ -6,14 +6,17 @@ query (both years at once: the report's year and the one before, for the year-ov
 columns). Each review row is reduced in the database to a few short keys — the branch it lies
 under (a prefix of its stored ``org_path``), its kind, a category (kind of organization,
 chính thức / dự bị, post), an *outcome* (a level, or why it is not classified) and the link to
-the 27 manifestations — and counted; every table, the coverage lines and the comparison are
-then summed from those few hundred groups in Python.
+the 27 manifestations — and counted (``Counts``): by year and category for the tables by
+category and the coverage lines, by year and branch for the tables by unit. Every table row is
+then a sum of a few of those groups, added up in Python.
 
-On PostgreSQL the groups are read from the review tally (``capuy/reviews/tally.py``: the same
-keys, counted per node down to the grassroots level and kept exact by triggers on every write),
-summing a few hundred tally rows instead of millions of reviews; nodes deeper than the tally,
-and SQLite, count the rows live with the same key SQL (``source`` chooses, for comparison). The result is a JSON-ready dict;
-``capuy/reports/xep_loai_output.py`` renders it as DOCX, PDF and XLSX.
+On PostgreSQL the groups are summed from the review tally (``capuy/reviews/tally.py``: the same
+keys, counted per node down to the grassroots level and kept exact by triggers on every write)
+by one statement with two ``GROUPING SETS`` (``tally_sql``), so the whole country's 13.000 tally
+rows come back as a few hundred groups by category and two thousand by unit; nodes deeper than
+the tally, and SQLite, count the rows live with the same key SQL (``source`` chooses, for
+comparison). The result is a JSON-ready dict; ``capuy/reports/xep_loai_output.py`` renders it
+as DOCX, PDF and XLSX.
 
 Which cycles count for a year: yearly cycles (``period_kind = year``) the user sees; for a node,
 the deepest cycle whose scope contains it, else the outermost cycles inside it (a province's
@@ -24,9 +27,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import BooleanField, Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -42,7 +46,7 @@ from capuy.reviews.choices import (
     PeriodKind,
     SubjectKind,
 )
-from capuy.reviews.models import Review, ReviewCycle, ReviewTally
+from capuy.reviews.models import Review, ReviewCycle, ReviewTally, RuleSet
 from capuy.reviews.rulesets import effective_rules
 
 from .grassroots import scoped, within_scope
@@ -52,6 +56,7 @@ from .tuning import analytic_reads
 LEVELS = (Level.HTXSNV, Level.HTTNV, Level.HTNV, Level.KHTNV)
 LEVEL_CODES = tuple(str(level) for level in LEVELS)
 LEVEL_LABELS = {str(level): str(level.label) for level in LEVELS}
+HTXSNV, HTTNV = str(Level.HTXSNV), str(Level.HTTNV)
 
 # Why a subject is not reviewed (col. 5 of the form, domain.md §11): still pending, or exempt
 # for a reason of §5.1; and why a reviewed one is not classified (yet).
@@ -101,53 +106,77 @@ class Units:
     """The rows of the "by unit" tables: the node's children (or the user's top nodes), and how
     a review's path names the one it lies under."""
 
-    nodes: list[Organization]
+    nodes: list[Node]
     branch: object  # a query expression
     own: Organization | None = None  # rows on the node itself
 
 
+class Node(NamedTuple):
+    path: str
+    name: str
+
+
 def units_of(user, org: Organization | None, start: date, end: date) -> Units:
     if org is not None:
-        children = children_of(user, org, start=start, end=end)
+        children = [Node(o.path, o.name) for o in children_of(user, org, start=start, end=end)]
         return Units(children, Substr("org_path", 1, len(org.path) + STEP), own=org)
     paths = scope_paths(user, VIEW)
     if paths is None:
-        roots = list(Organization.objects.filter(depth=1).order_by("path"))
-        return Units(roots, Substr("org_path", 1, STEP))
-    nodes = top_nodes(user)
+        roots = Organization.objects.filter(depth=1).order_by("path").values_list("path", "name")
+        return Units([Node._make(row) for row in roots], Substr("org_path", 1, STEP))
+    nodes = [Node(o.path, o.name) for o in top_nodes(user)]
     if not nodes:
         return Units([], Value("", output_field=CharField()))
     whens = [When(org_path__startswith=node.path, then=Value(node.path)) for node in nodes]
     return Units(nodes, Case(*whens, default=Value(""), output_field=CharField()))
 
 
-def year_cycles(user, year: int, org: Organization | None) -> list[ReviewCycle]:
-    """The yearly cycles whose reviews count for ``org`` (see the module's docstring)."""
-    qs = ReviewCycle.objects.visible_to(user, VIEW).filter(period_kind=PeriodKind.YEAR, year=year)
+class Cycle(NamedTuple):
+    """What the report reads of a cycle (one query for both years, no model instances)."""
+
+    pk: int
+    name: str
+    year: int
+    path: str  # its organization's
+    organization: str
+    rule_set_id: int
+
+
+def report_cycles(user, years, org: Organization | None) -> dict[int, list[Cycle]]:
+    """The yearly cycles whose reviews count for ``org`` in each of ``years`` (see the module's
+    docstring), read with one query."""
+    qs = ReviewCycle.objects.visible_to(user, VIEW).filter(
+        period_kind=PeriodKind.YEAR, year__in=years
+    )
     if org is not None:  # the cycles above the node (or on it) and inside it, not all the year's
         above = [org.path[:end] for end in range(STEP, len(org.path) + 1, STEP)]
         qs = qs.filter(Q(organization__path__in=above) | Q(organization__path__startswith=org.path))
-    cycles = list(
-        qs.select_related("organization", "rule_set", "rule_set__base")
-        # the report names the cycles; the rules of the first are read when needed (_rules)
-        .defer("deadlines", "closed_levels", "rule_set__config", "rule_set__base__config")
-        .order_by("organization__path", "id")
+    rows = qs.order_by("organization__path", "id").values_list(
+        "id", "name", "year", "organization__path", "organization__name", "rule_set_id"
     )
+    by_year: dict[int, list[Cycle]] = {year: [] for year in years}
+    for row in rows:
+        by_year[row[2]].append(Cycle._make(row))
+    return {year: _counting(cycles, org) for year, cycles in by_year.items()}
+
+
+def _counting(cycles: list[Cycle], org: Organization | None) -> list[Cycle]:
+    """Of one year's cycles (in path order), those that count for ``org``."""
     if org is not None:
-        covering = [c for c in cycles if org.path.startswith(c.organization.path)]
+        covering = [c for c in cycles if org.path.startswith(c.path)]
         if covering:
-            return [max(covering, key=lambda c: (len(c.organization.path), c.pk))]
-        cycles = [c for c in cycles if c.organization.path.startswith(org.path)]
-    outermost: list[ReviewCycle] = []
-    for cycle in cycles:  # in path order: an outer cycle comes before those inside it
-        path = cycle.organization.path
-        if not any(path.startswith(o.organization.path) for o in outermost):
+            return [max(covering, key=lambda c: (len(c.path), c.pk))]
+        cycles = [c for c in cycles if c.path.startswith(org.path)]
+    outermost: list[Cycle] = []
+    for cycle in cycles:  # in path order: a cycle's subtree follows it, before any other path
+        if not outermost or not cycle.path.startswith(outermost[-1].path):
             outermost.append(cycle)
     return outermost
 
 
 def grouped_query(user, org, cycle_ids: list[int], units: Units):
-    """The one query: ``(cycle_id, branch, kind, category, sub, outcome, reason, linked, n)``."""
+    """The groups counted from the rows: ``(cycle_id, branch, kind, category, sub, outcome,
+    reason, linked, n)``."""
     keys = _keys(units.branch)
     return (
         scoped(Review, user, org)
@@ -186,28 +215,74 @@ def tally_plan(user, org) -> list[tuple[str, str, int]] | None:
     return plan if deepest <= tally.DEPTH * STEP else None
 
 
-def tally_query(plan, cycle_ids: list[int]):
-    """The tally's rows of ``plan``, summed as ``grouped_query`` counts the reviews."""
-    if not plan:
-        return ReviewTally.objects.none().values_list("cycle_id")
-    where, branch = None, []
+def _in(values) -> tuple[str, list]:
+    values = list(values)
+    return "(" + ", ".join(["%s"] * len(values)) + ")", values
+
+
+def tally_sql(plan, year_of: dict[int, int]) -> tuple[str, list]:
+    """The tally's rows of ``plan`` summed by the database into what the tables read, one
+    statement, two groupings of the same rows (``GROUPING SETS`` on PostgreSQL, else a
+    ``UNION ALL``): ``(year, kind, category, sub, outcome, reason, linked, n, None, 0)`` for the
+    tables by category and ``(year, kind, None, None, outcome, reason, None, n, branch, 1)``
+    for the tables by unit (branch ``None``: a kind those tables do not count). By year, not by
+    cycle: the whole country's 126 cycles sum to a few hundred rows by category, not 13.000."""
+    regions, where_params = [], []
     for how, path, width in plan:
         if how == CHILDREN:
-            test = Q(depth=width // STEP)
+            test, args = "depth = %s", [width // STEP]
             if path:
-                test &= Q(prefix__startswith=path)
-            branch.append(When(test, then=F("prefix")))
-        else:
-            test = Q(prefix=path, own=True) if how == OWN else Q(prefix=path)
-            branch.append(When(test, then=Value(path[:width])))
-        where = test if where is None else where | test
-    return (
-        ReviewTally.objects.filter(where, cycle_id__in=cycle_ids, n__gt=0)
-        .annotate(branch=Case(*branch, default=Value(""), output_field=CharField()))
-        .order_by()
-        .values_list("cycle_id", "branch", *tally.GROUP)
-        .annotate(total=Sum("n"))
+                # a path is digits and capitals (treebeard's alphabet): nothing to escape
+                test, args = f"{test} AND prefix LIKE %s", [*args, f"{path}%"]
+        else:  # the depth too, so that the index's (cycle_id, depth, prefix) serves every part
+            test, args = "depth = %s AND prefix = %s", [len(path) // STEP, path]
+            if how == OWN:
+                test += " AND own"
+        regions.append(f"({test})")
+        where_params += args
+    *earlier, last = sorted(set(year_of.values()))
+    year, year_params = "", []
+    for value in earlier:
+        ids, ids_params = _in(c for c, y in year_of.items() if y == value)
+        year += f" WHEN cycle_id IN {ids} THEN %s"
+        year_params += [*ids_params, value]
+    year = f"CASE{year} ELSE %s END" if year else "%s"
+    year_params.append(last)
+    kind, category, _sub, outcome, reason, _linked = tally.GROUP
+    keys = ", ".join(tally.GROUP)
+    cycles, cycle_params = _in(year_of)
+    grassroots, grassroots_params = _in(str(k) for k in sorted(GRASSROOTS_KINDS))
+    in_units = f"{kind} = %s OR ({kind} = %s AND {category} IN {grassroots})"
+    width = max(width for _how, _path, width in plan)
+    rows = (
+        f"SELECT {year} AS y, {keys}, n,"
+        f" CASE WHEN {in_units} THEN substr(prefix, 1, {width}) END AS branch"
+        f" FROM {ReviewTally._meta.db_table}"
+        f" WHERE cycle_id IN {cycles} AND n > 0 AND ({' OR '.join(regions)})"
     )
+    params = [
+        *year_params,
+        str(SubjectKind.MEMBER),
+        str(SubjectKind.ORGANIZATION),
+        *grassroots_params,
+        *cycle_params,
+        *where_params,
+    ]
+    by_category = f"y, {keys}"
+    by_unit = f"y, {kind}, branch, {outcome}, {reason}"
+    total = "CAST(SUM(n) AS BIGINT)"  # not numeric
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT y, {keys}, {total}, branch, GROUPING({category}) FROM ({rows}) r"
+            f" GROUP BY GROUPING SETS (({by_category}), ({by_unit}))"
+        )
+        return sql, params
+    sql = (
+        f"SELECT y, {keys}, {total}, NULL, 0 FROM ({rows}) r GROUP BY {by_category}"
+        f" UNION ALL SELECT y, {kind}, NULL, NULL, {outcome}, {reason}, NULL, {total},"
+        f" branch, 1 FROM ({rows}) r GROUP BY {by_unit}"
+    )
+    return sql, params + params
 
 
 def use_tally(source: str) -> bool:
@@ -216,22 +291,71 @@ def use_tally(source: str) -> bool:
     return source == TALLY
 
 
-def grouped_rows(user, org, cycle_ids: list[int], units: Units, source: str = AUTO) -> list:
-    """The groups ``(cycle_id, branch, kind, category, sub, outcome, reason, linked, n)``: from
-    the tally where it is kept (``source``), else counted from the rows."""
-    if not cycle_ids:
-        return []
+@dataclass
+class Counts:
+    """The groups every table is summed from, both years at once: ``categories`` holds
+    ``(year, kind, category, sub, outcome, reason, linked, n)`` (the tables by category and the
+    coverage lines), ``units`` holds ``(year, kind, branch, outcome, reason, n)`` for
+    the members and the grassroots organizations (the tables by unit)."""
+
+    categories: list[tuple] = field(default_factory=list)
+    units: list[tuple] = field(default_factory=list)
+
+
+def in_unit_tables(kind: str, category: str) -> bool:
+    return kind == SubjectKind.MEMBER or (
+        kind == SubjectKind.ORGANIZATION and category in GRASSROOTS_KINDS
+    )
+
+
+def grouped_counts(user, org, year_of: dict[int, int], units: Units, source: str = AUTO) -> Counts:
+    """The groups of the cycles ``year_of`` (cycle id: year): summed by the database from the
+    tally where it is kept (``source``), else counted from the rows and summed here."""
+    if not year_of:
+        return Counts()
     if use_tally(source):
         plan = tally_plan(user, org)
         if plan is not None:
-            return list(tally_query(plan, cycle_ids))
-    return list(grouped_query(user, org, cycle_ids, units))
+            return _tally_counts(plan, year_of)
+    counts = Counts()
+    categories: dict[tuple, int] = {}
+    by_unit: dict[tuple, int] = {}
+    for cycle_id, branch, kind, category, sub, outcome, reason, linked, n in grouped_query(
+        user, org, list(year_of), units
+    ):
+        year = year_of[cycle_id]
+        key = (year, kind, category, sub, outcome, reason, linked)
+        categories[key] = categories.get(key, 0) + n
+        if in_unit_tables(kind, category):
+            key = (year, kind, branch, outcome, reason)
+            by_unit[key] = by_unit.get(key, 0) + n
+    counts.categories = [(*key, n) for key, n in categories.items()]
+    counts.units = [(*key, n) for key, n in by_unit.items()]
+    return counts
+
+
+def _tally_counts(plan, year_of: dict[int, int]) -> Counts:
+    counts = Counts()
+    if not plan:
+        return counts
+    sql, params = tally_sql(plan, year_of)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # (year, kind, category, sub, outcome, reason, linked, n, branch, by_unit)
+    counts.categories = [row[:8] for row in rows if not row[9]]
+    counts.units = [
+        (row[0], row[1], row[8], row[4], row[5], row[7])
+        for row in rows
+        if row[9] and row[8] is not None
+    ]
+    return counts
 
 
 # --- counting --------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Tally:
     """The counts of one row of a table, for one year."""
 
@@ -239,12 +363,11 @@ class Tally:
     reviewed: int = 0
     exempt: int = 0
     classified: int = 0
-    linked: int = 0
     levels: dict = field(default_factory=lambda: dict.fromkeys(LEVEL_CODES, 0))
     not_reviewed: dict = field(default_factory=lambda: dict.fromkeys(NOT_REVIEWED_REASONS, 0))
     not_classified: dict = field(default_factory=lambda: dict.fromkeys(NOT_CLASSIFIED_REASONS, 0))
 
-    def add(self, outcome: str, reason: str, linked: bool, n: int) -> None:
+    def add(self, outcome: str, reason: str, n: int) -> None:
         self.total += n
         if outcome == OUT_EXEMPT:
             self.exempt += n
@@ -254,8 +377,6 @@ class Tally:
             self.not_reviewed[PENDING] += n
             return
         self.reviewed += n
-        if linked:
-            self.linked += n
         if outcome == OUT_NOT_CLASSIFIED:
             self.not_classified[reason or Exemption.KHAC] += n
         elif outcome == OUT_UNDECIDED:
@@ -265,24 +386,41 @@ class Tally:
             self.levels[outcome] += n
 
     def as_dict(self) -> dict:
-        required = self.total - self.exempt
-        good = self.levels[Level.HTTNV]
         return {
             "total": self.total,
-            "required": required,
+            "required": self.total - self.exempt,
             "reviewed": self.reviewed,
             "not_reviewed": self.total - self.reviewed,
             "not_reviewed_reasons": dict(self.not_reviewed),
             "classified": self.classified,
             "not_classified": self.total - self.classified,
             "not_classified_reasons": dict(self.not_classified),
-            "levels": {
-                level: {"count": n, "pct": _pct(n, self.classified)}
-                for level, n in self.levels.items()
-            },
-            "good_or_above_pct": _pct(self.levels[Level.HTXSNV] + good, self.classified),
-            "excellent_to_good_pct": _pct(self.levels[Level.HTXSNV], good),
+            **self.levels_dict(),
         }
+
+    def levels_dict(self) -> dict:
+        classified, levels = self.classified, self.levels
+        excellent, good = levels[HTXSNV], levels[HTTNV]
+        return {
+            "levels": {  # _pct inlined: a few hundred rows, four levels each
+                level: {"count": n, "pct": round(100 * n / classified, 2) if classified else None}
+                for level, n in levels.items()
+            },
+            "good_or_above_pct": _pct(excellent + good, classified),
+            "excellent_to_good_pct": _pct(excellent, good),
+        }
+
+    def previous_dict(self) -> dict:
+        """What the year before shows beside a row."""
+        return {
+            "total": self.total,
+            "reviewed": self.reviewed,
+            "classified": self.classified,
+            **self.levels_dict(),
+        }
+
+
+EMPTY = Tally()  # the rows nothing counts in (never added to)
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -480,23 +618,27 @@ def table_specs(present: set[tuple[str, str, str]]) -> list[TableSpec]:
     ]
 
 
+# The tables by unit (col. 2 "Đơn vị"): their rows are summed by branch in the database
+# (``Counts.units``); their total row is the total row of the table by category they break down.
+UNIT_TABLES = {
+    SubjectKind.MEMBER: ("dang_vien_theo_don_vi", "Đảng viên theo đơn vị", "dang_vien"),
+    SubjectKind.ORGANIZATION: (
+        "to_chuc_co_so_dang_theo_don_vi",
+        "Tổ chức cơ sở đảng theo đơn vị",
+        "to_chuc_co_so_dang",
+    ),
+}
+
+
 def _unit_tables(units: Units) -> list[TableSpec]:
-    """Members and grassroots organizations per unit of the node (col. 2 "Đơn vị")."""
+    """Members and grassroots organizations per unit of the node, rows keyed by the unit's
+    path."""
     tables = []
-    for key, title, base in (
-        ("dang_vien_theo_don_vi", "Đảng viên theo đơn vị", _kind_is(SubjectKind.MEMBER)),
-        (
-            "to_chuc_co_so_dang_theo_don_vi",
-            "Tổ chức cơ sở đảng theo đơn vị",
-            _kind_is(SubjectKind.ORGANIZATION, GRASSROOTS_KINDS),
-        ),
-    ):
-        # rows keyed by the unit's path; only the first row's test is used (see the tally)
-        rows = [RowSpec("total", "Tổng cộng", base, indent=0)]
+    for kind, (key, title, _of) in UNIT_TABLES.items():
+        rows = [RowSpec("total", "Tổng cộng", None, indent=0)]
         if units.own is not None:
-            rows.append(RowSpec(units.own.path, f"{units.own.name} (trực tiếp)", base))
-        rows += [RowSpec(node.path, node.name, base) for node in units.nodes]
-        kind = SubjectKind.MEMBER if key.startswith("dang_vien") else SubjectKind.ORGANIZATION
+            rows.append(RowSpec(units.own.path, f"{units.own.name} (trực tiếp)", None))
+        rows += [RowSpec(node.path, node.name, None) for node in units.nodes]
         tables.append(TableSpec(key, title, kind, rows, by_unit=True, optional=True))
     return tables
 
@@ -517,66 +659,25 @@ def build_report(
 
 def _build_report(user, *, year: int, org, today: date | None, source: str) -> dict:
     previous = year - 1
-    cycles = {year: year_cycles(user, year, org), previous: year_cycles(user, previous, org)}
-    year_of = {c.pk: c.year for cs in cycles.values() for c in cs}
+    cycles = report_cycles(user, (year, previous), org)
+    year_of = {c.pk: y for y, cs in cycles.items() for c in cs}
     units = units_of(user, org, date(previous, 1, 1), date(year, 12, 31))
-    rows = grouped_rows(user, org, list(year_of), units, source)
+    counts = grouped_counts(user, org, year_of, units, source)
 
     known = {node.path for node in units.nodes} | ({units.own.path} if units.own else set())
-    unknown = {row[1] for row in rows if row[1] and row[1] not in known}
+    unknown = {row[2] for row in counts.units if row[2] and row[2] not in known}
     if unknown:  # units dissolved before the period: named and counted all the same
-        units.nodes += list(Organization.objects.filter(path__in=unknown).order_by("path"))
+        dissolved = Organization.objects.filter(path__in=unknown).order_by("path")
+        units.nodes += [Node._make(row) for row in dissolved.values_list("path", "name")]
 
-    # Sum the groups twice, without the branch (category tables) and by branch (unit tables),
-    # so that each table row tests a few hundred sums, not every group.
-    by_category: dict[tuple, int] = {}
-    by_branch: dict[tuple, int] = {}
-    coverage = {year: _CoverageTally(), previous: _CoverageTally()}
-    for cycle_id, branch, kind, category, sub, outcome, reason, linked, n in rows:
-        row_year = year_of[cycle_id]
-        coverage[row_year].add(kind, outcome, linked, n)
-        key = (row_year, kind, category, sub, outcome, reason, linked)
-        by_category[key] = by_category.get(key, 0) + n
-        key = (row_year, branch, kind, category, outcome, reason, linked)
-        by_branch[key] = by_branch.get(key, 0) + n
-
-    present = {(kind, category, sub) for _y, kind, category, sub, *_rest in by_category}
+    present = {(kind, category, sub) for _y, kind, category, sub, *_rest in counts.categories}
     specs = table_specs(present) + _unit_tables(units)
-    tallies: dict[tuple[str, str, int], Tally] = {}
-    # Which table rows a group counts in depends on its (kind, category, sub) only: tested once
-    # per distinct triple, not once per group.
-    unit_specs = [spec for spec in specs if spec.by_unit]
-    row_specs = [spec for spec in specs if not spec.by_unit]
-    targets: dict[tuple, list[tuple[str, str]]] = {}
-    for (row_year, branch, kind, category, outcome, reason, linked), n in by_branch.items():
-        found = targets.get(("unit", kind, category))
-        if found is None:
-            found = targets[("unit", kind, category)] = [
-                spec.key for spec in unit_specs if spec.rows[0].test(kind, category, "", "")
-            ]
-        for spec_key in found:
-            for row_key in ("total", branch):
-                tallies.setdefault((spec_key, row_key, row_year), Tally()).add(
-                    outcome, reason, linked, n
-                )
-    for (row_year, kind, category, sub, outcome, reason, linked), n in by_category.items():
-        found = targets.get((kind, category, sub))
-        if found is None:
-            found = targets[(kind, category, sub)] = [
-                (spec.key, row.key)
-                for spec in row_specs
-                for row in spec.rows
-                if row.test(kind, category, sub, "")
-            ]
-        for spec_key, row_key in found:
-            tallies.setdefault((spec_key, row_key, row_year), Tally()).add(
-                outcome, reason, linked, n
-            )
+    tallies, coverage = _summed(counts, specs, (year, previous))
 
     tables = []
     for spec in specs:
-        current = [tallies.get((spec.key, row.key, year), Tally()) for row in spec.rows]
-        before = [tallies.get((spec.key, row.key, previous), Tally()) for row in spec.rows]
+        current = [tallies.get((spec.key, row.key, year), EMPTY) for row in spec.rows]
+        before = [tallies.get((spec.key, row.key, previous), EMPTY) for row in spec.rows]
         if spec.optional and not any(t.total for t in current + before):
             continue
         table_rows = []
@@ -585,7 +686,7 @@ def _build_report(user, *, year: int, org, today: date | None, source: str) -> d
             if spec.by_unit and row.key == own and not now.total and not then.total:
                 continue  # nothing sits on the node itself
             item = {"key": row.key, "label": row.label, "indent": row.indent, **now.as_dict()}
-            item["previous"] = _previous(then) if then.total else None
+            item["previous"] = then.previous_dict() if then.total else None
             table_rows.append(item)
         tables.append(
             {
@@ -596,7 +697,7 @@ def _build_report(user, *, year: int, org, today: date | None, source: str) -> d
                 "rows": table_rows,
             }
         )
-    rules = _rules(cycles[year])
+    rule_sets = _rule_sets(cycles[year])
     return {
         "title": f"Báo cáo kết quả kiểm điểm, đánh giá, xếp loại chất lượng năm {year}",
         "year": year,
@@ -612,13 +713,13 @@ def _build_report(user, *, year: int, org, today: date | None, source: str) -> d
                 "id": c.pk,
                 "name": c.name,
                 "year": c.year,
-                "organization": c.organization.name,
-                "rule_set": str(c.rule_set),
+                "organization": c.organization,
+                "rule_set": str(rule_sets[c.rule_set_id]),
             }
             for c in cycles[year]
         ],
         "previous_cycles": [c.pk for c in cycles[previous]],
-        "rules": rules,
+        "rules": _rules(cycles[year], rule_sets),
         "coverage": {
             **coverage[year].as_dict(),
             "previous": coverage[previous].as_dict() if cycles[previous] else None,
@@ -630,29 +731,56 @@ def _build_report(user, *, year: int, org, today: date | None, source: str) -> d
     }
 
 
-def _previous(tally: Tally) -> dict:
-    full = tally.as_dict()
-    return {
-        key: full[key]
-        for key in (
-            "total",
-            "reviewed",
-            "classified",
-            "levels",
-            "good_or_above_pct",
-            "excellent_to_good_pct",
-        )
-    }
+def _summed(counts: Counts, specs: list[TableSpec], years) -> tuple[dict, dict]:
+    """The ``Tally`` of every table row by ``(table, row, year)``, and the coverage by year."""
+    tallies: dict[tuple[str, str, int], Tally] = {}
+    coverage = {year: _CoverageTally() for year in years}
+    # Which table rows a group counts in depends on its (kind, category, sub) only: tested once
+    # per distinct triple, not once per group.
+    row_specs = [spec for spec in specs if not spec.by_unit]
+    targets: dict[tuple, list[tuple[str, str]]] = {}
+    for year, kind, category, sub, outcome, reason, linked, n in counts.categories:
+        coverage[year].add(kind, outcome, linked, n)
+        found = targets.get((kind, category, sub))
+        if found is None:
+            found = targets[(kind, category, sub)] = [
+                (spec.key, row.key)
+                for spec in row_specs
+                for row in spec.rows
+                if row.test(kind, category, sub, "")
+            ]
+        for spec_key, row_key in found:
+            row_tally = tallies.get((spec_key, row_key, year))
+            if row_tally is None:
+                row_tally = tallies[(spec_key, row_key, year)] = Tally()
+            row_tally.add(outcome, reason, n)
+    for year, kind, branch, outcome, reason, n in counts.units:
+        key = (UNIT_TABLES[kind][0], branch, year)
+        row_tally = tallies.get(key)
+        if row_tally is None:
+            row_tally = tallies[key] = Tally()
+        row_tally.add(outcome, reason, n)
+    for key, _title, of in UNIT_TABLES.values():  # the total row: the same reviews
+        for year in years:
+            if (of, "total", year) in tallies:
+                tallies[(key, "total", year)] = tallies[(of, "total", year)]
+    return tallies, coverage
 
 
-def _rules(cycles: list[ReviewCycle]) -> dict | None:
+def _rule_sets(cycles: list[Cycle]) -> dict[int, RuleSet]:
+    """The rule sets of ``cycles`` (usually one), with their bases."""
+    if not cycles:
+        return {}
+    return RuleSet.objects.in_bulk({c.rule_set_id for c in cycles})  # an overlay's base: lazily
+
+
+def _rules(cycles: list[Cycle], rule_sets: dict[int, RuleSet]) -> dict | None:
     """The rule set named in the report and its excellent quota, when the cycles share one."""
     if not cycles:
         return None
-    titles = {c.rule_set_id for c in cycles}
-    if len(titles) != 1:
+    if len(rule_sets) != 1:
         return {"title": "Nhiều bộ quy tắc", "quota_percent": None, "quota_denominator": None}
-    rules = effective_rules(cycles[0].rule_set)
+    rules = effective_rules(rule_sets[cycles[0].rule_set_id])
     return {
         "title": rules.title,
         "name": rules.name,

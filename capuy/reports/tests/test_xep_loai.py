@@ -364,3 +364,25 @@ def test_the_tally_and_the_rows_give_the_same_figures(world, cycles):
         from_tally = report(world, user, source=TALLY, **kwargs)
         assert from_tally == report(world, user, source=LIVE, **kwargs), (user, kwargs)
         assert from_tally["coverage"]["total"]
+
+
+def test_a_unit_dissolved_before_the_period_is_still_a_row_of_the_tables_by_unit(world, cycles):
+    """Its reviews keep the path they had when the cycle opened: counted under it, and the unit
+    named, whether the groups come from the tally or from the rows."""
+    from django.db import connection
+
+    from capuy.organizations.models import Organization
+    from capuy.reports.xep_loai import LIVE, TALLY
+    from capuy.reviews.tally import recount_review_tally
+
+    Organization.objects.filter(pk=world.other_district.pk).update(
+        established_on=date(1997, 1, 1), dissolved_on=date(2018, 12, 31)
+    )
+    if connection.vendor != "postgresql":
+        recount_review_tally()
+    for source in (TALLY, LIVE):
+        data = report(world, source=source)
+        units = {r["key"]: r for r in table(data, "dang_vien_theo_don_vi")["rows"]}
+        assert units[world.other_district.path]["label"] == world.other_district.name
+        assert units[world.other_district.path]["total"] == 1
+        assert units["total"]["total"] == row(data, "dang_vien", "total")["total"] == 11
