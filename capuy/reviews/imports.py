@@ -1659,6 +1659,7 @@ class _BulkWriter:
         lookups.names.update((path, "") for path in competent if path not in lookups.names)
         paths = {s.org_path for s in lookups.by_code.values()}
         self.make = _Tuples(filename, _member_warnings(cycle, paths))
+        self.links = lookups.links  # the reviews' links before the file
         self.plain_data = json.dumps(_PLAIN_SNAPSHOT, ensure_ascii=False)
         self.pending: list[ImportRow] = []
         self.sent = 0
@@ -1684,7 +1685,9 @@ class _BulkWriter:
             updates = [self.make(row) for row in self.pending]
             self.pending = []
             self.sent += len(updates)
-            self.queue.put(updates)
+            # old links to delete only where the file relinks a review that had some
+            relinks = any(u[21] is not None and self.links.get(u[0]) for u in updates)
+            self.queue.put((updates, relinks))
 
     def finish(self) -> int:
         """Wait for the writes; the number of reviews updated. Raises what a write raised."""
@@ -1695,12 +1698,13 @@ class _BulkWriter:
         return self.changed
 
     def _run(self) -> None:
-        while (updates := self.queue.get()) is not None:
+        while (chunk := self.queue.get()) is not None:
             try:
                 if self.failure is None:
+                    updates, relinks = chunk
                     with self.raw.cursor() as cursor:
                         self.changed += _write_chunk(
-                            cursor, updates, self.plain_data, self.user_id, self.now
+                            cursor, updates, self.plain_data, self.user_id, self.now, relinks
                         )
             except BaseException as error:  # re-raised by finish(), in the checking thread
                 self.failure = error
@@ -1711,7 +1715,9 @@ class _BulkWriter:
 _PLAIN_SNAPSHOT = {"ratings": {}, "score_general": None, "score_tasks": None, "conditions": {}}
 
 
-def _write_chunk(cursor, updates: list[tuple], plain_data: str, user_id, now) -> int:
+def _write_chunk(
+    cursor, updates: list[tuple], plain_data: str, user_id, now, relinks: bool = True
+) -> int:
     """PostgreSQL: one chunk of ``_BulkWriter``'s tuples saved; the number of reviews updated.
 
     The tuples are COPYed into the temporary table, then one UPDATE … FROM it writes the
@@ -1742,10 +1748,11 @@ def _write_chunk(cursor, updates: list[tuple], plain_data: str, user_id, now) ->
     link_table = Review.manifestations.through._meta.db_table
     event_table = ReviewEvent._meta.db_table
     names = ", ".join(connection.ops.quote_name(c) for c in _EVENT_COLUMNS)
-    cursor.execute(
-        f"DELETE FROM {link_table} WHERE review_id IN "
-        "(SELECT id FROM capuy_review_import WHERE mids IS NOT NULL)"
-    )
+    if relinks:
+        cursor.execute(
+            f"DELETE FROM {link_table} WHERE review_id IN "
+            "(SELECT id FROM capuy_review_import WHERE mids IS NOT NULL)"
+        )
     cursor.execute(
         f"INSERT INTO {link_table} (review_id, manifestation_id) "
         "SELECT v.id, m.mid FROM capuy_review_import AS v "
