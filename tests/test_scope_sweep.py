@@ -1105,6 +1105,9 @@ ROUTES: dict[str, Route] = {
     "jobs:detail": Route(obj=Job),
     "jobs:progress": Route(obj=Job),
     "jobs:download": Route(obj=Job),
+    "api:job-list": Route(lists=True, rows=Job),
+    "api:job-detail": Route(obj=Job),
+    "api:job-download": Route(obj=Job),
     # the API
     "api:api-root": Route(lists=True),
     "api:organization-list": Route(
@@ -1706,8 +1709,11 @@ def check_list(probe, name, route, url_route, forbidden: list[str]) -> None:
         if found := leaked(response_text(response), forbidden):
             probe.fail(f"{where} shows out-of-scope {found}")
         if route.rows is not None:
-            listed = {row["id"] for row in response.json()["results"]}
-            visible = set(in_scope(route.rows, probe.user).values_list("pk", flat=True))
+            # as text: a job's id is a UUID, written as a string in JSON
+            listed = {str(row["id"]) for row in response.json()["results"]}
+            visible = {
+                str(pk) for pk in in_scope(route.rows, probe.user).values_list("pk", flat=True)
+            }
             if listed - visible:
                 probe.fail(f"{where} lists ids outside scope {sorted(listed - visible)}")
             if plain and set(query) == {"page_size"} and visible - listed:

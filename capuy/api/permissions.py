@@ -54,3 +54,20 @@ class ScopedPermission(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return can(request.user, CHANGE, obj)
+
+
+class SignedInPermission(permissions.BasePermission):
+    """Authenticated and past the second factor, whatever the roles: for what belongs to the
+    user rather than to a part of the tree (their own jobs). The viewset's queryset keeps to
+    the user's own rows, so anyone else's is a 404."""
+
+    message = None
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not user or not user.is_authenticated:
+            return False
+        if not _passed_second_factor(request):
+            self.message = _("Hãy hoàn tất xác thực hai lớp trước khi dùng API.")
+            return False
+        return True

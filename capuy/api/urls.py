@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from capuy.campaigns.api import CampaignViewSet, ContributionViewSet, PledgeViewSet
 from capuy.concerns.api import ConcernCategoryViewSet, ConcernEventViewSet, ConcernViewSet
 from capuy.conferences import api as conferences
+from capuy.jobs.api import JobViewSet
 from capuy.meetings.api import (
     AttendanceRuleViewSet,
     AttendanceViewSet,
@@ -71,6 +72,7 @@ router.register("manifestations", reviews.ManifestationViewSet, basename="manife
 router.register("review-cycles", reviews.ReviewCycleViewSet, basename="review-cycle")
 router.register("reviews", reviews.ReviewViewSet, basename="review")
 router.register("review-events", reviews.ReviewEventViewSet, basename="review-event")
+router.register("jobs", JobViewSet, basename="job")
 
 app_name = "api"
 urlpatterns = [

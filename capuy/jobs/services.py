@@ -11,8 +11,10 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.core.files import File
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -31,6 +33,26 @@ JOB_TASKS: dict[str, str] = {
     "reviews.open_cycle": "capuy.reviews.tasks.open_cycle",
 }
 
+# Job kind → the function (job) → JobResult that names what a finished job made, for kinds
+# whose result is a row rather than a file. The pages and the API link to it; the jobs app
+# imports no domain app.
+JOB_RESULTS: dict[str, str] = {
+    "reviews.open_cycle": "capuy.reviews.tasks.open_cycle_result",
+}
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What a finished job produced: a file, or an object with its page and API resource."""
+
+    type: str  # "file", or the API resource name of the object ("review-cycle")
+    label: str  # the link's text on the job pages
+    page_url: str
+    api_url: str
+    id: int | None = None
+    name: str = ""
+    data: dict = field(default_factory=dict)  # kind-specific details (an opening's counts)
+
 
 def job_start(*, user, kind: str, title: str, params: dict) -> Job:
     """Create the job row for ``user`` and enqueue its task with the job id."""
@@ -43,6 +65,23 @@ def job_start(*, user, kind: str, title: str, params: dict) -> Job:
     task.enqueue(job_id=str(job.pk))
     job.refresh_from_db()
     return job
+
+
+def job_result(job: Job) -> JobResult | None:
+    """What ``job`` produced once done (``None`` before, after a failure, or for nothing)."""
+    if job.status != JobStatus.DONE:
+        return None
+    if job.kind in JOB_RESULTS:
+        return import_string(JOB_RESULTS[job.kind])(job)
+    if job.result_file:
+        return JobResult(
+            type="file",
+            label=_("Tải về"),
+            page_url=reverse("jobs:download", args=[job.pk]),
+            api_url=reverse("api:job-download", args=[job.pk]),
+            name=job.result_name,
+        )
+    return None
 
 
 def job_progress(job_id, done: int, total: int, message: str = "") -> None:

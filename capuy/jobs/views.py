@@ -1,4 +1,5 @@
-"""A long job's page: a progress bar that polls itself, then the download link.
+"""A long job's page: a progress bar that polls itself, then the download link or a link to
+what the job made (``services.job_result``).
 
 A job is private to the user who started it: its file was cut to that user's scope, so anyone
 else, administrators included, gets a 404.
@@ -12,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .models import Job, JobStatus
+from .services import job_result
 
 RECENT = 50
 
@@ -24,14 +26,19 @@ def _own_job_or_404(user, pk) -> Job:
 
 
 def _context(job: Job) -> dict:
-    return {"job": job, "finished": job.status in (JobStatus.DONE, JobStatus.FAILED)}
+    return {
+        "job": job,
+        "finished": job.status in (JobStatus.DONE, JobStatus.FAILED),
+        "result": job_result(job),
+    }
 
 
 @login_required
 @require_GET
 def job_list(request):
     jobs = Job.objects.filter(user=request.user).order_by("-created_at")[:RECENT]
-    return render(request, "jobs/list.html", {"jobs": jobs})
+    rows = [(job, job_result(job)) for job in jobs]
+    return render(request, "jobs/list.html", {"rows": rows})
 
 
 @login_required
@@ -53,7 +60,12 @@ def job_progress(request, pk):
 @login_required
 @require_GET
 def job_download(request, pk):
-    job = _own_job_or_404(request.user, pk)
+    return file_response(_own_job_or_404(request.user, pk))
+
+
+def file_response(job: Job) -> FileResponse:
+    """The job's result file as an attachment (the page and ``GET /api/v1/jobs/{id}/download/``);
+    the caller has checked that the job is the user's own."""
     if job.status != JobStatus.DONE or not job.result_file:
         raise Http404(_("Tác vụ chưa có tệp kết quả."))
     try:

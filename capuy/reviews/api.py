@@ -1,6 +1,8 @@
 """API of the annual review (kiểm điểm, đánh giá, xếp loại) under ``/api/v1/``.
 
-Rule sets and the 27-manifestations catalogue; cycles (``POST /review-cycles/`` opens one,
+Rule sets and the 27-manifestations catalogue; cycles (``POST /review-cycles/`` opens one —
+201 with the cycle, or for a scope above ``CAPUY_REVIEW_OPEN_SYNC_MEMBERS`` members 202 with
+the background job to poll at ``/jobs/{id}/``, like the page —,
 ``POST /review-cycles/{id}/close-level/`` closes a deciding level, ``GET …/coverage/``);
 reviews, one per subject (``POST /reviews/{id}/self-assess/``, ``propose/``, ``decide/``,
 ``reopen/``, ``exemption/``, ``GET …/quota/``) and their events. Reads are scoped with
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -23,9 +25,10 @@ from capuy.api.permissions import ScopedPermission
 from capuy.api.serializers import ScopedRelatedField, ServiceSerializer
 from capuy.api.viewsets import ScopedViewSet, ServiceWritesMixin
 from capuy.core.scoping import VIEW
+from capuy.jobs.api import JobSerializer, job_accepted
 from capuy.organizations.models import Organization
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .choices import DecisionLevel, Exemption, Level, ReviewStatus, SubjectKind
 from .models import Manifestation, Review, ReviewCycle, ReviewEvent, RuleSet
 from .rulesets import effective_dict
@@ -273,6 +276,32 @@ class ReviewCycleViewSet(
         return ReviewCycle.objects.visible_to(self.request.user, VIEW).select_related(
             "rule_set", "organization"
         )
+
+    @extend_schema(
+        responses={
+            201: ReviewCycleSerializer,
+            202: OpenApiResponse(
+                JobSerializer,
+                description=_(
+                    "Phạm vi lớn: đã kiểm tra xong, đợt được mở bằng một tác vụ nền; theo dõi "
+                    "tác vụ ở địa chỉ trong tiêu đề Location."
+                ),
+            ),
+        },
+        summary=_("Mở đợt đánh giá (phạm vi lớn: tác vụ nền, trả lời 202)"),
+    )
+    def create(self, request, *args, **kwargs):
+        """Mở đợt, like the page: a scope with few members in the request (201); a larger one
+        is checked here with every rule of the service, then opened by a background job (202,
+        ``Location`` = the job to poll; its ``result`` names the cycle when done)."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if tasks.runs_in_background(data["organization"]):
+            return job_accepted(request, tasks.start_open_job(user=request.user, **data))
+        self.perform_create(serializer)
+        headers = self.get_success_headers(serializer.data)
+        return Response(serializer.data, status=status.HTTP_201_CREATED, headers=headers)
 
     def service_create(self, data):
         return services.cycle_open(acting_user=self.request.user, **data)

@@ -15,6 +15,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,10 +23,11 @@ from django_tasks import task
 
 from capuy.core.vntext import format_number
 from capuy.jobs.models import Job, JobStatus
-from capuy.jobs.services import job_fail, job_progress, job_running, job_start
+from capuy.jobs.services import JobResult, job_fail, job_progress, job_running, job_start
 from capuy.organizations.models import Organization
 
 from . import opening, services
+from .choices import PeriodKind
 from .models import RuleSet
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ def open_arguments_to_params(arguments: dict) -> dict:
         "period_start": _iso(arguments.get("period_start")),
         "period_end": _iso(arguments.get("period_end")),
         "name": arguments.get("name") or "",
+        "deadlines": arguments.get("deadlines"),
     }
 
 
@@ -69,6 +72,7 @@ def params_to_open_arguments(params: dict) -> dict:
         "period_start": _date(params.get("period_start")),
         "period_end": _date(params.get("period_end")),
         "name": params.get("name") or "",
+        "deadlines": params.get("deadlines"),
     }
 
 
@@ -83,6 +87,8 @@ def _date(text: str | None) -> date | None:
 def start_open_job(*, user, **arguments) -> Job:
     """Check everything ``services.cycle_open`` checks, then start the job that opens the
     cycle. Raises the service's ``ValidationError`` / ``PermissionDenied`` before any job."""
+    # The API leaves out what the caller did not send; the job row stores every argument.
+    arguments.setdefault("period_kind", PeriodKind.YEAR)
     opening.check_opening(acting_user=user, **arguments)
     organization = arguments["organization"]
     name = arguments.get("name") or services.default_cycle_name(
@@ -93,6 +99,22 @@ def start_open_job(*, user, **arguments) -> Job:
         kind=OPEN_JOB,
         title=_("Mở đợt: %(name)s") % {"name": name},
         params=open_arguments_to_params(arguments),
+    )
+
+
+def open_cycle_result(job: Job) -> JobResult | None:
+    """The cycle a finished opening job opened (``JOB_RESULTS`` in capuy/jobs/services.py).
+    Read from the job row alone; the cycle's page and resource apply the scope."""
+    cycle_id = job.params.get("cycle_id")
+    if cycle_id is None:
+        return None
+    return JobResult(
+        type="review-cycle",
+        label=_("Xem đợt đánh giá"),
+        page_url=reverse("reviews:cycle_detail", args=[cycle_id]),
+        api_url=reverse("api:review-cycle-detail", args=[cycle_id]),
+        id=cycle_id,
+        data={"counts": job.params.get("counts") or {}},
     )
 
 

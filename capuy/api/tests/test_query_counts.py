@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from capuy.committees.choices import CommitteeKind, SeatRole
 from capuy.committees.models import Committee, Seat, Term
 from capuy.core.testing import member_in, org_child
+from capuy.jobs.models import Job, JobStatus
 from capuy.members.models import MemberTransfer
 from capuy.organizations.choices import FlagKind, OrgKind
 from capuy.organizations.models import OrganizationFlag
@@ -67,6 +68,17 @@ def add_seats(world, start, count):
         )
 
 
+def add_jobs(world, start, count):
+    for i in range(start, start + count):
+        Job.objects.create(
+            user=world.users["office"],
+            kind="reviews.open_cycle",
+            title=f"Mở đợt {i}",
+            status=JobStatus.DONE,
+            params={"cycle_id": i, "counts": {"member": i}},
+        )
+
+
 # resource → (how to add rows, the pinned number of queries for one page). Every request costs
 # four before the view's own: session, user, OTP device (2FA), role grants (scope); then COUNT
 # and the page; organizations add one prefetch for their flags.
@@ -78,6 +90,8 @@ LISTS = {
     "terms": (add_terms, 6),
     "committees": (add_committees, 6),
     "seats": (add_seats, 6),
+    # a job is the user's own: no role grants to read; what it produced comes from its row
+    "jobs": (add_jobs, 5),
 }
 
 

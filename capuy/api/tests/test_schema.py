@@ -14,6 +14,7 @@ RESOURCES = [
     "terms",
     "committees",
     "seats",
+    "jobs",
 ]
 
 
@@ -38,6 +39,14 @@ def test_schema_documents_list_and_detail_paths(schema, resource):
 def test_schema_documents_the_transfer_action(schema):
     operation = schema["paths"]["/api/v1/members/{id}/transfer/"]["post"]
     assert "201" in operation["responses"]
+
+
+def test_schema_documents_a_large_cycle_opening_as_202_with_the_job(schema):
+    responses = schema["paths"]["/api/v1/review-cycles/"]["post"]["responses"]
+    assert set(responses) >= {"201", "202"}
+    job = responses["202"]["content"]["application/json"]["schema"]["$ref"]
+    assert job == "#/components/schemas/Job"
+    assert "/api/v1/jobs/{id}/download/" in schema["paths"]
 
 
 def test_schema_declares_bearer_authentication(schema):

@@ -112,3 +112,46 @@ def test_anonymous_is_sent_to_login(client, job):
 
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+def test_a_finished_cycle_opening_links_the_cycle_on_the_job_pages(as_user, world, settings):
+    from capuy.reviews import tasks
+    from capuy.reviews.models import ReviewCycle
+    from capuy.reviews.testing import rule_set
+
+    settings.CAPUY_REVIEW_OPEN_SYNC_MEMBERS = -1
+    client = as_user("office")
+    # settings_test's immediate backend runs the job inside the request
+    client.post(
+        reverse("reviews:cycle_open"),
+        {
+            "rule_set": rule_set().pk,
+            "organization": world.province.pk,
+            "period_kind": "year",
+            "year": 2019,
+        },
+    )
+    job = Job.objects.get(kind=tasks.OPEN_JOB)
+    cycle = ReviewCycle.objects.get()
+    link = f'href="{cycle.get_absolute_url()}" data-testid="job-result"'
+
+    detail = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    progress = client.get(reverse("jobs:progress", args=[job.pk])).content.decode()
+    listing = client.get(reverse("jobs:list")).content.decode()
+
+    assert link in detail and link in progress and "hx-trigger" not in progress
+    assert 'data-testid="job-download"' not in detail
+    assert f'href="{cycle.get_absolute_url()}" data-testid="job-result-{job.pk}"' in listing
+
+
+def test_an_unfinished_or_failed_cycle_opening_links_nothing(as_user, world):
+    job = Job.objects.create(
+        user=world.users["office"], kind="reviews.open_cycle", title="Mở đợt", params={}
+    )
+    client = as_user("office")
+    running = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, message="Lỗi")
+    failed = client.get(reverse("jobs:progress", args=[job.pk])).content.decode()
+
+    assert 'data-testid="job-result"' not in running
+    assert 'data-testid="job-result"' not in failed and 'data-testid="job-failed"' in failed

@@ -4,7 +4,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from capuy.core.testing import sign_in
-from capuy.reviews import services
+from capuy.jobs.models import Job
+from capuy.reviews import services, tasks
 from capuy.reviews.models import Review, ReviewCycle, ReviewEvent
 from capuy.reviews.testing import big_grassroots, manifestation, open_cycle, review_of, rule_set
 
@@ -204,3 +205,107 @@ def test_the_manifestations_catalogue(api, world):
         .status_code
         == 403
     )
+
+
+# --- a large opening runs as a job, like the page (capuy/reviews/tasks.py) ---------------------
+
+
+@pytest.fixture
+def large(settings):
+    """Every scope counts as large (the test world is small)."""
+    settings.CAPUY_REVIEW_OPEN_SYNC_MEMBERS = -1
+
+
+@pytest.fixture
+def queued(settings):
+    """Tasks are only queued (settings_test otherwise runs them at once); ``.results`` lists
+    what was enqueued."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import task_backends
+
+    return task_backends["default"]
+
+
+def open_body(world, code="qd132-hd21", **extra):
+    return {"rule_set": rule_set(code).pk, "organization": world.province.pk, "year": 2019, **extra}
+
+
+def test_a_large_opening_answers_202_with_the_job_and_queues_it(api, world, large, queued):
+    client = api("office")
+
+    response = client.post("/api/v1/review-cycles/", open_body(world), format="json")
+
+    assert response.status_code == 202, response.json()
+    job = Job.objects.get()
+    body = response.json()
+    assert body["id"] == str(job.pk) and body["kind"] == tasks.OPEN_JOB
+    assert body["status"] == "queued" and body["result"] is None
+    assert body["url"] == f"http://testserver/api/v1/jobs/{job.pk}/" == response["Location"]
+    assert job.user == world.users["office"] and job.params["year"] == 2019
+    assert [r.kwargs for r in queued.results] == [{"job_id": str(job.pk)}]
+    assert not ReviewCycle.objects.exists()
+
+    # when the worker runs it
+    tasks.open_cycle.call(job_id=str(job.pk))
+
+    # then polling the job shows the cycle
+    polled = client.get(response["Location"]).json()
+    cycle = ReviewCycle.objects.get()
+    assert polled["status"] == "done" and polled["finished_at"]
+    assert polled["done"] == polled["total"] == Review.objects.filter(cycle=cycle).count() == 13
+    result = polled["result"]
+    assert (result["type"], result["id"]) == ("review-cycle", cycle.pk)
+    assert result["url"] == f"http://testserver/api/v1/review-cycles/{cycle.pk}/"
+    assert result["page_url"] == f"http://testserver{cycle.get_absolute_url()}"
+    assert result["data"]["counts"] == {
+        "organization": 6,
+        "member": 5,
+        "collective": 1,
+        "leader": 1,
+    }
+    assert client.get(result["url"]).json()["id"] == cycle.pk
+
+
+def test_a_large_opening_keeps_the_deadlines_and_name_it_was_sent(api, world, large):
+    # settings_test's immediate backend runs the job inside the request
+    response = api("office").post(
+        "/api/v1/review-cycles/",
+        open_body(world, name="Đợt thử", deadlines={"co_so": "2020-01-15"}),
+        format="json",
+    )
+
+    assert response.status_code == 202 and response.json()["status"] == "done"
+    cycle = ReviewCycle.objects.get()
+    assert cycle.name == "Đợt thử" and cycle.deadlines == {"co_so": "2020-01-15"}
+    assert response.json()["result"]["id"] == cycle.pk
+
+
+def test_an_invalid_large_opening_is_refused_like_a_small_one_and_starts_no_job(
+    api, world, large, queued
+):
+    response = api("office").post(
+        "/api/v1/review-cycles/", open_body(world, code="qd366-hd43"), format="json"
+    )
+
+    assert response.status_code == 400
+    assert "không áp dụng cho năm 2019" in response.json()["rule_set"][0]
+    assert not Job.objects.exists() and not queued.results
+
+
+def test_a_second_large_opening_of_the_same_period_is_refused(api, world, large):
+    open_cycle(world)
+    response = api("office").post("/api/v1/review-cycles/", open_body(world), format="json")
+    assert response.status_code == 400
+    assert "Phạm vi này đã có đợt đánh giá cho kỳ này." in str(response.json())
+    assert not Job.objects.exists() and ReviewCycle.objects.count() == 1
+
+
+def test_a_large_opening_out_of_the_users_reach_is_refused_before_any_job(api, world, large):
+    # staff changes its district only: the province is visible to no one below it
+    response = api("staff").post("/api/v1/review-cycles/", open_body(world), format="json")
+    assert response.status_code in (400, 403)
+    response = api("secretary").post(
+        "/api/v1/review-cycles/", open_body(world, organization=world.cell.pk), format="json"
+    )
+    assert response.status_code == 403
+    assert not Job.objects.exists() and not ReviewCycle.objects.exists()
