@@ -28,38 +28,10 @@ def _targets_one_object(view) -> bool:
     return bool(lookup) and lookup in getattr(view, "kwargs", {})
 
 
-class ScopedPermission(permissions.BasePermission):
-    """Authenticated, and holding at least one role that allows the request's kind of action.
-
-    Which rows are visible is decided by the viewset's queryset (``visible_to``). A write on one
-    object only needs a viewing role up front: the object is then looked up among the visible
-    rows (404 when outside scope, whatever the role) and must be changeable (403 when it is only
-    visible). Services re-check the scope inside their transactions.
-    """
-
-    message = None  # DRF's own "not allowed" text unless a rule below sets one
-
-    def has_permission(self, request, view):
-        user = request.user
-        if not user or not user.is_authenticated:
-            return False
-        if not _passed_second_factor(request):
-            self.message = _("Hãy hoàn tất xác thực hai lớp trước khi dùng API.")
-            return False
-        if request.method in permissions.SAFE_METHODS or _targets_one_object(view):
-            return has_any(user, VIEW)
-        return has_any(user, CHANGE)
-
-    def has_object_permission(self, request, view, obj):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return can(request.user, CHANGE, obj)
-
-
 class SignedInPermission(permissions.BasePermission):
     """Authenticated and past the second factor, whatever the roles: for what belongs to the
-    user rather than to a part of the tree (their own jobs). The viewset's queryset keeps to
-    the user's own rows, so anyone else's is a 404."""
+    user rather than to a part of the tree (their own jobs; the viewset's queryset keeps to
+    the user's own rows, so anyone else's is a 404). The other permissions start from it."""
 
     message = None
 
@@ -71,3 +43,28 @@ class SignedInPermission(permissions.BasePermission):
             self.message = _("Hãy hoàn tất xác thực hai lớp trước khi dùng API.")
             return False
         return True
+
+
+class ScopedPermission(SignedInPermission):
+    """Authenticated, and holding at least one role that allows the request's kind of action.
+
+    Which rows are visible is decided by the viewset's queryset (``visible_to``). A write on one
+    object only needs a viewing role up front: the object is then looked up among the visible
+    rows (404 when outside scope, whatever the role) and must be changeable (403 when it is only
+    visible). Services re-check the scope inside their transactions.
+    """
+
+    message = None  # DRF's own "not allowed" text unless a rule below sets one
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        user = request.user
+        if request.method in permissions.SAFE_METHODS or _targets_one_object(view):
+            return has_any(user, VIEW)
+        return has_any(user, CHANGE)
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return can(request.user, CHANGE, obj)

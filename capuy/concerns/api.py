@@ -17,7 +17,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from capuy.api.organizations import visible_organization
-from capuy.api.permissions import ScopedPermission, _passed_second_factor
+from capuy.api.permissions import ScopedPermission, SignedInPermission
 from capuy.api.serializers import ScopedRelatedField
 from capuy.api.viewsets import ScopedViewSet, ServiceWritesMixin
 from capuy.core.scoping import VIEW, has_any
@@ -34,13 +34,11 @@ class ConcernWritePermission(ScopedPermission):
     """Signed in with a role that can see something: the service decides each write."""
 
     def has_permission(self, request, view):
-        user = request.user
-        if not user or not user.is_authenticated:
+        # signed in past the second factor, then any viewing role (not ScopedPermission's
+        # change role for writes: the service decides those)
+        if not SignedInPermission.has_permission(self, request, view):
             return False
-        if not _passed_second_factor(request):
-            self.message = _("Hãy hoàn tất xác thực hai lớp trước khi dùng API.")
-            return False
-        return has_any(user, VIEW)
+        return has_any(request.user, VIEW)
 
     def has_object_permission(self, request, view, obj):
         return request.method in SAFE_METHODS or services.may_transition(request.user, obj)
