@@ -1,4 +1,5 @@
 import pytest
+from rest_framework.test import APIClient
 
 from capuy.core.testing import build_world, sign_in
 
@@ -14,6 +15,19 @@ def as_user(client, world):
 
     def _as(name: str):
         sign_in(client, world.users[name])
+        return client
+
+    return _as
+
+
+@pytest.fixture
+def api(world):
+    """``api("staff")``: an API client signed in as that persona; ``api()`` is anonymous."""
+
+    def _as(name: str | None = None) -> APIClient:
+        client = APIClient()
+        if name is not None:
+            sign_in(client, world.users[name])
         return client
 
     return _as

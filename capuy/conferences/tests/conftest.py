@@ -1,10 +1,8 @@
 import pytest
-from rest_framework.test import APIClient
 
 from capuy.conferences import services
 from capuy.conferences.choices import Session
 from capuy.conferences.testing import DAY, province_agencies, seat_the_committee
-from capuy.core.testing import sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -62,14 +60,3 @@ def task(conclusion, agencies, office):
         due_on=DAY.replace(month=4, day=10),
         expected_product="Báo cáo trình Ban Thường vụ",
     )
-
-
-@pytest.fixture
-def api(world):
-    def _as(name: str | None = None) -> APIClient:
-        client = APIClient()
-        if name is not None:
-            sign_in(client, world.users[name])
-        return client
-
-    return _as

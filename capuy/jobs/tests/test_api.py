@@ -6,20 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from capuy.accounts.models import ApiToken
-from capuy.core.testing import sign_in
 from capuy.jobs.models import Job, JobStatus
 from capuy.jobs.services import job_finish, job_progress
-
-
-@pytest.fixture
-def api(world):
-    def _as(name: str | None = None) -> APIClient:
-        client = APIClient()
-        if name is not None:
-            sign_in(client, world.users[name])
-        return client
-
-    return _as
 
 
 @pytest.fixture

@@ -2,25 +2,11 @@
 
 from datetime import date, timedelta
 
-import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
-from capuy.core.testing import sign_in
 from capuy.meetings.choices import Confirmation, MeetingStatus
 from capuy.meetings.models import Attendance, AttendanceRule, CellMeeting, FieldVisit
 from capuy.meetings.testing import meeting_at
-
-
-@pytest.fixture
-def api(world):
-    def _as(name: str | None = None) -> APIClient:
-        client = APIClient()
-        if name is not None:
-            sign_in(client, world.users[name])
-        return client
-
-    return _as
 
 
 def test_the_office_creates_a_rule_with_default_quotas_and_edits_them(api, world):

@@ -1,23 +1,11 @@
 """The review API: same scoping and the same services (and refusals) as the pages."""
 
 import pytest
-from rest_framework.test import APIClient
 
-from capuy.core.testing import sign_in
 from capuy.jobs.models import Job
 from capuy.reviews import services, tasks
 from capuy.reviews.models import Review, ReviewCycle, ReviewEvent
 from capuy.reviews.testing import big_grassroots, manifestation, open_cycle, review_of, rule_set
-
-
-@pytest.fixture
-def api(world):
-    def _as(name: str) -> APIClient:
-        client = APIClient()
-        sign_in(client, world.users[name])
-        return client
-
-    return _as
 
 
 @pytest.fixture
