@@ -23,7 +23,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -34,6 +33,9 @@ OUT = ROOT / "bench" / "out"
 DB_NAME = "capuy_bench_grassroots"
 DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchdb import ensure_database, setup_django  # noqa: E402
+
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DB_URL)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "capuy.settings")
 os.environ.setdefault("CAPUY_ENV", "development")
@@ -67,28 +69,6 @@ def step(position: int) -> str:
         position, rest = divmod(position, 36)
         digits = ALPHABET[rest] + digits
     return digits.rjust(4, "0")
-
-
-def ensure_database(fresh: bool) -> None:
-    env = {**os.environ, "PGHOST": "127.0.0.1", "PGUSER": "postgres"}
-    exists = subprocess.run(
-        ["psql", "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'", "postgres"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    ).stdout.strip()
-    if exists and fresh:
-        subprocess.run(["dropdb", DB_NAME], env=env, check=True)
-        exists = ""
-    if not exists:
-        subprocess.run(["createdb", DB_NAME], env=env, check=True)
-
-
-def setup_django():
-    import django
-
-    django.setup()
 
 
 # --- generation -------------------------------------------------------------------------------
@@ -776,7 +756,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     if args.generate:
-        ensure_database(fresh=True)
+        ensure_database(DB_NAME, fresh=True)
     setup_django()
     out: dict = {"when": datetime.now().isoformat(timespec="seconds")}
     if args.generate:

@@ -35,6 +35,9 @@ DB_NAME = "capuy_bench_reviews_import"
 DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
 FILE = OUT / "review_results_100k.xlsx"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchdb import ensure_database, setup_django  # noqa: E402
+
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DB_URL)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "capuy.settings")
 os.environ.setdefault("CAPUY_ENV", "development")
@@ -46,31 +49,6 @@ MEMBERS = 100  # per cell
 LIMIT_S = 5.0
 LIMIT_RATIO = 5.0
 LIMIT_MB = 500
-
-
-def ensure_database() -> None:
-    exists = subprocess.run(
-        [
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-tAc",
-            f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if not exists:
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
-
-
-def setup_django() -> None:
-    import django
-
-    django.setup()
 
 
 def generate() -> None:
@@ -380,7 +358,7 @@ def main() -> None:
         setup_django()
         print(json.dumps(measure()))
         return
-    ensure_database()
+    ensure_database(DB_NAME)
     setup_django()
     generate()
     runs = []

@@ -37,6 +37,9 @@ OUT = ROOT / "bench" / "out"
 DB_NAME = "capuy_bench_review_open"
 DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchdb import ensure_database, pg_env, setup_django  # noqa: E402
+
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DB_URL)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "capuy.settings")
 os.environ.setdefault("CAPUY_ENV", "development")
@@ -54,33 +57,10 @@ COMMUNE_BCH, COMMUNE_BTV = 33, 11
 TERM_START = "2025-08-15"
 
 
-def env() -> dict:
-    return {**os.environ, "PGHOST": "127.0.0.1", "PGUSER": "postgres"}
-
-
-def psql(sql: str, database: str = "postgres") -> str:
-    return subprocess.run(
-        ["psql", "-Atc", sql, database], capture_output=True, text=True, env=env(), check=True
-    ).stdout.strip()
-
-
-def ensure_database(fresh: bool) -> None:
-    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'")
-    if exists and fresh:
-        subprocess.run(["dropdb", DB_NAME], env=env(), check=True)
-        exists = ""
-    if not exists:
-        subprocess.run(["createdb", DB_NAME], env=env(), check=True)
-
-
 def capuy(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "capuy", *args, "--skip-checks"], env=env(), check=True)
-
-
-def setup_django():
-    import django
-
-    django.setup()
+    subprocess.run(
+        [sys.executable, "-m", "capuy", *args, "--skip-checks"], env=pg_env(), check=True
+    )
 
 
 # --- generation -------------------------------------------------------------------------------
@@ -149,7 +129,7 @@ COMMITTEES_SQL = [
 
 def generate(members: int, provinces: int) -> dict:
     timings = {}
-    ensure_database(fresh=True)
+    ensure_database(DB_NAME, fresh=True)
     started = time.monotonic()
     capuy("migrate", "--noinput", "-v0")
     timings["migrate_s"] = round(time.monotonic() - started, 1)

@@ -1,0 +1,34 @@
+"""What every benchmark script needs to reach its own PostgreSQL database: create it (or
+recreate it) on the local server, and set Django up on it (DATABASE_URL is set by the script
+before this is called)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+
+def pg_env() -> dict:
+    return {**os.environ, "PGHOST": "127.0.0.1", "PGUSER": "postgres"}
+
+
+def psql(sql: str, database: str = "postgres") -> str:
+    return subprocess.run(
+        ["psql", "-Atc", sql, database], capture_output=True, text=True, env=pg_env(), check=True
+    ).stdout.strip()
+
+
+def ensure_database(name: str, fresh: bool = False) -> None:
+    """Create the database ``name`` if missing; drop and create it again when ``fresh``."""
+    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+    if exists and fresh:
+        subprocess.run(["dropdb", name], env=pg_env(), check=True)
+        exists = ""
+    if not exists:
+        subprocess.run(["createdb", name], env=pg_env(), check=True)
+
+
+def setup_django() -> None:
+    import django
+
+    django.setup()
