@@ -15,8 +15,12 @@ keys, counted per node down to the grassroots level and kept exact by triggers o
 by one statement with two ``GROUPING SETS`` (``tally_sql``), so the whole country's 13.000 tally
 rows come back as a few hundred groups by category and two thousand by unit; nodes deeper than
 the tally, and SQLite, count the rows live with the same key SQL (``source`` chooses, for
-comparison). The result is a JSON-ready dict; ``capuy/reports/xep_loai_output.py`` renders it
-as DOCX, PDF and XLSX.
+comparison). Before that, one statement (``reads_sql``) reads the cycles, their rule sets and
+the units of the tables by unit together: two statements a report in all. What does not
+change between requests is kept per process: that statement's SQL for each scope, node and
+period, the tables' layout for each set of categories present, and each rule set's summary by
+the values of its row. The result is a JSON-ready dict; ``capuy/reports/xep_loai_output.py``
+renders it as DOCX, PDF and XLSX.
 
 Which cycles count for a year: yearly cycles (``period_kind = year``) the user sees; for a node,
 the deepest cycle whose scope contains it, else the outermost cycles inside it (a province's
@@ -25,15 +29,19 @@ cycle and a district's own cycle of the same year are never added up).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, Case, CharField, Count, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from capuy.committees.choices import SeatRole
 from capuy.core.scoping import VIEW, scope_paths
@@ -50,7 +58,7 @@ from capuy.reviews.models import Review, ReviewCycle, ReviewTally, RuleSet
 from capuy.reviews.rulesets import effective_rules
 
 from .grassroots import scoped, within_scope
-from .grouping import STEP, children_of, top_nodes
+from .grouping import STEP, valid_between
 from .tuning import analytic_reads
 
 LEVELS = (Level.HTXSNV, Level.HTTNV, Level.HTNV, Level.KHTNV)
@@ -116,23 +124,8 @@ class Node(NamedTuple):
     name: str
 
 
-def units_of(user, org: Organization | None, start: date, end: date) -> Units:
-    if org is not None:
-        children = [Node(o.path, o.name) for o in children_of(user, org, start=start, end=end)]
-        return Units(children, Substr("org_path", 1, len(org.path) + STEP), own=org)
-    paths = scope_paths(user, VIEW)
-    if paths is None:
-        roots = Organization.objects.filter(depth=1).order_by("path").values_list("path", "name")
-        return Units([Node._make(row) for row in roots], Substr("org_path", 1, STEP))
-    nodes = [Node(o.path, o.name) for o in top_nodes(user)]
-    if not nodes:
-        return Units([], Value("", output_field=CharField()))
-    whens = [When(org_path__startswith=node.path, then=Value(node.path)) for node in nodes]
-    return Units(nodes, Case(*whens, default=Value(""), output_field=CharField()))
-
-
 class Cycle(NamedTuple):
-    """What the report reads of a cycle (one query for both years, no model instances)."""
+    """What the report reads of a cycle (no model instances)."""
 
     pk: int
     name: str
@@ -142,22 +135,168 @@ class Cycle(NamedTuple):
     rule_set_id: int
 
 
-def report_cycles(user, years, org: Organization | None) -> dict[int, list[Cycle]]:
-    """The yearly cycles whose reviews count for ``org`` in each of ``years`` (see the module's
-    docstring), read with one query."""
+class Reads(NamedTuple):
+    """What the report reads before counting: the cycles that count for the node in each year,
+    the rule sets named in the report (id: name, and the summary of its effective rules) and
+    the units of the tables by unit."""
+
+    cycles: dict[int, list[Cycle]]
+    rule_sets: dict[int, tuple[str, dict]]
+    units: Units
+
+
+def _cycles_query(user, years, org: Organization | None):
+    """The yearly cycles of ``years`` the user sees, above the node (or on it) and inside it:
+    ``(id, year, rule_set_id, name, organization path, organization name)``."""
     qs = ReviewCycle.objects.visible_to(user, VIEW).filter(
         period_kind=PeriodKind.YEAR, year__in=years
     )
-    if org is not None:  # the cycles above the node (or on it) and inside it, not all the year's
+    if org is not None:  # not all the year's cycles
         above = [org.path[:end] for end in range(STEP, len(org.path) + 1, STEP)]
         qs = qs.filter(Q(organization__path__in=above) | Q(organization__path__startswith=org.path))
-    rows = qs.order_by("organization__path", "id").values_list(
-        "id", "name", "year", "organization__path", "organization__name", "rule_set_id"
+    return qs.order_by().values_list(
+        "id", "year", "rule_set_id", "name", "organization__path", "organization__name"
     )
+
+
+def _units_query(user, org: Organization | None, paths, start: date, end: date):
+    """The units' ``(path, name)``: the node's children the user sees, valid in the period
+    (``grouping.children_of``), else the roots or the user's top nodes (``top_nodes``)."""
+    if org is not None:
+        qs = Organization.objects.visible_to(user, VIEW).filter(
+            path__startswith=org.path, depth=org.depth + 1
+        )
+        qs = valid_between(qs, start, end)
+    elif paths is None:
+        qs = Organization.objects.filter(depth=1)
+    else:
+        qs = Organization.objects.filter(path__in=paths)
+    return qs.order_by().values_list("path", "name")
+
+
+def _compiled(qs) -> tuple[str, tuple] | None:
+    """The SQL of a queryset, ``None`` when it selects nothing (an empty scope)."""
+    try:
+        return qs.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+
+
+# The columns of a rule set the effective rules are built from (``rulesets.rule_set_as_dict``).
+RULE_SET_COLUMNS = (
+    "code",
+    "regulation",
+    "guidance",
+    "unconfirmed_notes",
+    "derivation",
+    "quota_percent",
+    "quota_denominator",
+    "quota_grouping",
+    "quota_rounding",
+    "config",
+)
+CYCLE, RULE_SET, UNIT = 0, 1, 2
+
+
+def reads_sql(user, years, org: Organization | None, start: date, end: date):
+    """One statement for the cycles, their rule sets (and an overlay's base) and the units:
+    ``(part, id, year, rule set id or base id, name, path, organization name, *rule set
+    columns)``, the parts told apart by ``part``. The cycles and the units are the scoped
+    querysets' own SQL (``visible_to``); a rule set is read as the cycle that names it is
+    seen. ``None`` when the user sees none of it.
+
+    ``visible_to`` narrows by the user's scope paths alone (``capuy.core.scoping``), so the
+    statement is a function of those paths, the node and the period: built and compiled once
+    per process for each (the ORM's compiling took longer than the statement runs)."""
+    paths = scope_paths(user, VIEW)
+    key = (
+        connection.vendor,
+        None if paths is None else tuple(paths),
+        None if org is None else (org.path, org.depth),
+        tuple(years),
+        start,
+        end,
+    )
+    found = _READS_SQL.get(key, _MISSING)
+    if found is _MISSING:
+        found = _reads_sql(user, paths, years, org, start, end)
+        if len(_READS_SQL) >= _READS_SQL_KEPT:
+            _READS_SQL.clear()
+        _READS_SQL[key] = found
+    return found
+
+
+_READS_SQL: dict[tuple, tuple[str, tuple] | None] = {}
+_READS_SQL_KEPT = 256
+_MISSING = object()
+
+
+def _reads_sql(user, paths, years, org: Organization | None, start: date, end: date):
+    quote = connection.ops.quote_name
+    ruleset = quote(RuleSet._meta.db_table)
+    nulls = ", ".join(["NULL"] * len(RULE_SET_COLUMNS))
+    columns = [quote(c) for c in RULE_SET_COLUMNS]
+    columns[-1] = f"CAST({columns[-1]} AS TEXT)"  # the config's text: hashable, parsed on a miss
+    ctes, parts, params = [], [], []
+    cycles = _compiled(_cycles_query(user, years, org))
+    if cycles is not None:
+        ctes.append(f"c (id, year, rule_set_id, name, path, org_name) AS ({cycles[0]})")
+        params += cycles[1]
+        parts.append(f"SELECT {CYCLE}, id, year, rule_set_id, name, path, org_name, {nulls} FROM c")
+        named = "SELECT rule_set_id FROM c"  # and an overlay's base
+        parts.append(
+            f"SELECT {RULE_SET}, id, NULL, base_id, name, NULL, NULL, {', '.join(columns)}"
+            f" FROM {ruleset} WHERE id IN ({named})"
+            f" OR id IN (SELECT base_id FROM {ruleset} WHERE id IN ({named}))"
+        )
+    units = _compiled(_units_query(user, org, paths, start, end))
+    if units is not None:
+        ctes.append(f"u (path, name) AS ({units[0]})")
+        params += units[1]
+        parts.append(f"SELECT {UNIT}, NULL, NULL, NULL, name, path, NULL, {nulls} FROM u")
+    if not parts:
+        return None
+    return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", tuple(params)
+
+
+def report_reads(user, years, org: Organization | None, start: date, end: date) -> Reads:
+    """The cycles that count for ``org`` in each of ``years`` (see the module's docstring), the
+    rule sets of the first year's (the report's) and the units valid between ``start`` and
+    ``end``, read with one statement (``reads_sql``)."""
     by_year: dict[int, list[Cycle]] = {year: [] for year in years}
-    for row in rows:
-        by_year[row[2]].append(Cycle._make(row))
-    return {year: _counting(cycles, org) for year, cycles in by_year.items()}
+    rule_set_rows: dict[int, tuple] = {}
+    nodes: list[Node] = []
+    statement = reads_sql(user, years, org, start, end)
+    if statement is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+            rows = cursor.fetchall()
+        for part, pk, year, ref, name, path, org_name, *rule_set in rows:
+            if part == CYCLE:
+                by_year[year].append(Cycle(pk, name, year, path, org_name, ref))
+            elif part == RULE_SET:
+                rule_set_rows[pk] = (pk, ref, name, *rule_set)
+            else:
+                nodes.append(Node(path, name))
+    cycles = {}
+    for year, found in by_year.items():
+        found.sort(key=lambda c: (c.path, c.pk))
+        cycles[year] = _counting(found, org)
+    named = {c.rule_set_id for c in cycles[years[0]]}
+    rule_sets = {pk: rule_set_summary(rule_set_rows[pk], rule_set_rows) for pk in named}
+    nodes.sort()
+    return Reads(cycles, rule_sets, _units(org, scope_paths(user, VIEW), nodes))
+
+
+def _units(org: Organization | None, paths, nodes: list[Node]) -> Units:
+    if org is not None:
+        return Units(nodes, Substr("org_path", 1, len(org.path) + STEP), own=org)
+    if paths is None:
+        return Units(nodes, Substr("org_path", 1, STEP))
+    if not nodes:
+        return Units([], Value("", output_field=CharField()))
+    whens = [When(org_path__startswith=node.path, then=Value(node.path)) for node in nodes]
+    return Units(nodes, Case(*whens, default=Value(""), output_field=CharField()))
 
 
 def _counting(cycles: list[Cycle], org: Organization | None) -> list[Cycle]:
@@ -172,6 +311,51 @@ def _counting(cycles: list[Cycle], org: Organization | None) -> list[Cycle]:
         if not outermost or not cycle.path.startswith(outermost[-1].path):
             outermost.append(cycle)
     return outermost
+
+
+# The name and the summary of the effective rules of each rule set read, by the values of its
+# row and its base's: a rule set changed (or its base) is a new key, so nothing goes stale.
+_RULE_SETS: dict[tuple, tuple[str, dict]] = {}
+_RULE_SETS_KEPT = 64
+
+
+def rule_set_summary(row: tuple, rows: dict[int, tuple]) -> tuple[str, dict]:
+    """``(name as the report prints it, rules summary)`` of the rule set whose row (as
+    ``report_reads`` reads it: id, base id, name, *``RULE_SET_COLUMNS``) is ``row``; ``rows``
+    holds its base. Memoised per process by the rows' values."""
+    base = rows[row[1]] if row[1] is not None else None
+    key = (row, base)
+    found = _RULE_SETS.get(key)
+    if found is None:
+        rule_set = _rule_set(row)
+        if base is not None:
+            rule_set.base = _rule_set(base)
+        rules = effective_rules(rule_set)
+        found = (
+            str(rule_set),
+            {
+                "title": rules.title,
+                "name": rules.name,
+                "quota_percent": float(rules.quota_percent),
+                "quota_denominator": rules.quota_denominator,
+            },
+        )
+        if len(_RULE_SETS) >= _RULE_SETS_KEPT:
+            _RULE_SETS.clear()
+        _RULE_SETS[key] = found
+    return found
+
+
+def _rule_set(row: tuple) -> RuleSet:
+    """A ``RuleSet`` (unsaved copy) from the values ``report_reads`` read."""
+    pk, base_id, name, *values = row
+    fields = dict(zip(RULE_SET_COLUMNS, values, strict=True))
+    fields["config"] = json.loads(fields["config"]) if fields["config"] else {}
+    percent = fields["quota_percent"]
+    if percent is not None:  # SQLite returns a float; the field's two places, as Django reads it
+        places = RuleSet._meta.get_field("quota_percent").decimal_places
+        fields["quota_percent"] = Decimal(str(percent)).quantize(Decimal(1).scaleb(-places))
+    return RuleSet(pk=pk, base_id=base_id, name=name, **fields)
 
 
 def grouped_query(user, org, cycle_ids: list[int], units: Units):
@@ -198,8 +382,8 @@ def tally_plan(user, org) -> list[tuple[str, str, int]] | None:
     ``own``, the rows on ``path`` itself. ``None`` when the tally is not deep enough (a
     grassroots organization or a cell, or a grant on one: a few thousand rows, counted live).
 
-    The regions cover exactly what ``scoped`` and ``units_of`` count: the node's subtree (or
-    the user's grants under it), each row under the unit its path names."""
+    The regions cover exactly what ``scoped`` and the units of ``report_reads`` count: the
+    node's subtree (or the user's grants under it), each row under the unit its path names."""
     paths = scope_paths(user, VIEW)
     if org is not None:
         width = len(org.path) + STEP
@@ -659,9 +843,10 @@ def build_report(
 
 def _build_report(user, *, year: int, org, today: date | None, source: str) -> dict:
     previous = year - 1
-    cycles = report_cycles(user, (year, previous), org)
+    cycles, rule_sets, units = report_reads(
+        user, (year, previous), org, date(previous, 1, 1), date(year, 12, 31)
+    )
     year_of = {c.pk: y for y, cs in cycles.items() for c in cs}
-    units = units_of(user, org, date(previous, 1, 1), date(year, 12, 31))
     counts = grouped_counts(user, org, year_of, units, source)
 
     known = {node.path for node in units.nodes} | ({units.own.path} if units.own else set())
@@ -670,9 +855,9 @@ def _build_report(user, *, year: int, org, today: date | None, source: str) -> d
         dissolved = Organization.objects.filter(path__in=unknown).order_by("path")
         units.nodes += [Node._make(row) for row in dissolved.values_list("path", "name")]
 
-    present = {(kind, category, sub) for _y, kind, category, sub, *_rest in counts.categories}
-    specs = table_specs(present) + _unit_tables(units)
-    tallies, coverage = _summed(counts, specs, (year, previous))
+    tables_by_category = layout(frozenset(row[1:4] for row in counts.categories))
+    specs = tables_by_category.specs + _unit_tables(units)
+    tallies, coverage = _summed(counts, tables_by_category.targets, (year, previous))
 
     tables = []
     for spec in specs:
@@ -697,7 +882,6 @@ def _build_report(user, *, year: int, org, today: date | None, source: str) -> d
                 "rows": table_rows,
             }
         )
-    rule_sets = _rule_sets(cycles[year])
     return {
         "title": f"Báo cáo kết quả kiểm điểm, đánh giá, xếp loại chất lượng năm {year}",
         "year": year,
@@ -714,7 +898,7 @@ def _build_report(user, *, year: int, org, today: date | None, source: str) -> d
                 "name": c.name,
                 "year": c.year,
                 "organization": c.organization,
-                "rule_set": str(rule_sets[c.rule_set_id]),
+                "rule_set": rule_sets[c.rule_set_id][0],
             }
             for c in cycles[year]
         ],
@@ -731,28 +915,54 @@ def _build_report(user, *, year: int, org, today: date | None, source: str) -> d
     }
 
 
-def _summed(counts: Counts, specs: list[TableSpec], years) -> tuple[dict, dict]:
+class Layout(NamedTuple):
+    """The tables by category for the (kind, category, sub) present, and the table rows each of
+    those counts in (``(table, row)`` keys)."""
+
+    specs: list[TableSpec]
+    targets: dict[tuple[str, str, str], list[tuple[str, str]]]
+
+
+_LAYOUTS: dict[tuple, Layout] = {}
+_LAYOUTS_KEPT = 64
+
+
+def layout(present: frozenset[tuple[str, str, str]]) -> Layout:
+    """``table_specs(present)`` and where each triple counts, memoised per process by what is
+    present and the language (the labels): the tests run once per triple, not per report."""
+    key = (present, get_language())
+    found = _LAYOUTS.get(key)
+    if found is None:
+        specs = table_specs(present)
+        targets = {
+            triple: [
+                (spec.key, row.key) for spec in specs for row in spec.rows if row.test(*triple, "")
+            ]
+            for triple in present
+        }
+        found = Layout(specs, targets)
+        if len(_LAYOUTS) >= _LAYOUTS_KEPT:
+            _LAYOUTS.clear()
+        _LAYOUTS[key] = found
+    return found
+
+
+def _summed(counts: Counts, targets: dict, years) -> tuple[dict, dict]:
     """The ``Tally`` of every table row by ``(table, row, year)``, and the coverage by year."""
     tallies: dict[tuple[str, str, int], Tally] = {}
     coverage = {year: _CoverageTally() for year in years}
-    # Which table rows a group counts in depends on its (kind, category, sub) only: tested once
-    # per distinct triple, not once per group.
-    row_specs = [spec for spec in specs if not spec.by_unit]
-    targets: dict[tuple, list[tuple[str, str]]] = {}
+    rows_of: dict[tuple, list[Tally]] = {}  # (year, kind, category, sub): its rows' tallies
     for year, kind, category, sub, outcome, reason, linked, n in counts.categories:
         coverage[year].add(kind, outcome, linked, n)
-        found = targets.get((kind, category, sub))
-        if found is None:
-            found = targets[(kind, category, sub)] = [
-                (spec.key, row.key)
-                for spec in row_specs
-                for row in spec.rows
-                if row.test(kind, category, sub, "")
-            ]
-        for spec_key, row_key in found:
-            row_tally = tallies.get((spec_key, row_key, year))
-            if row_tally is None:
-                row_tally = tallies[(spec_key, row_key, year)] = Tally()
+        row_tallies = rows_of.get((year, kind, category, sub))
+        if row_tallies is None:
+            row_tallies = rows_of[(year, kind, category, sub)] = []
+            for spec_key, row_key in targets[(kind, category, sub)]:
+                row_tally = tallies.get((spec_key, row_key, year))
+                if row_tally is None:
+                    row_tally = tallies[(spec_key, row_key, year)] = Tally()
+                row_tallies.append(row_tally)
+        for row_tally in row_tallies:
             row_tally.add(outcome, reason, n)
     for year, kind, branch, outcome, reason, n in counts.units:
         key = (UNIT_TABLES[kind][0], branch, year)
@@ -767,26 +977,13 @@ def _summed(counts: Counts, specs: list[TableSpec], years) -> tuple[dict, dict]:
     return tallies, coverage
 
 
-def _rule_sets(cycles: list[Cycle]) -> dict[int, RuleSet]:
-    """The rule sets of ``cycles`` (usually one), with their bases."""
-    if not cycles:
-        return {}
-    return RuleSet.objects.in_bulk({c.rule_set_id for c in cycles})  # an overlay's base: lazily
-
-
-def _rules(cycles: list[Cycle], rule_sets: dict[int, RuleSet]) -> dict | None:
+def _rules(cycles: list[Cycle], rule_sets: dict[int, tuple[str, dict]]) -> dict | None:
     """The rule set named in the report and its excellent quota, when the cycles share one."""
     if not cycles:
         return None
     if len(rule_sets) != 1:
         return {"title": "Nhiều bộ quy tắc", "quota_percent": None, "quota_denominator": None}
-    rules = effective_rules(rule_sets[cycles[0].rule_set_id])
-    return {
-        "title": rules.title,
-        "name": rules.name,
-        "quota_percent": float(rules.quota_percent),
-        "quota_denominator": rules.quota_denominator,
-    }
+    return dict(rule_sets[cycles[0].rule_set_id][1])
 
 
 @dataclass

@@ -386,3 +386,90 @@ def test_a_unit_dissolved_before_the_period_is_still_a_row_of_the_tables_by_unit
         assert units[world.other_district.path]["label"] == world.other_district.name
         assert units[world.other_district.path]["total"] == 1
         assert units["total"]["total"] == row(data, "dang_vien", "total")["total"] == 11
+
+
+def test_each_scope_reads_its_own_cycles_and_units(world, cycles):
+    """The statement that reads the cycles and the units is compiled once per scope, node and
+    period (``reads_sql``): users of different scopes asking for the same node never share it,
+    and a grant changed is a new scope."""
+    from capuy.accounts.models import RoleGrant
+    from capuy.core.scoping import forget_scope
+
+    def members_by_unit(user):
+        data = build_report(world.users[user], year=2019, today=date(2020, 3, 25))
+        units = table(data, "dang_vien_theo_don_vi")["rows"]
+        return {r["key"]: r["total"] for r in units}, [c["id"] for c in data["cycles"]]
+
+    assert members_by_unit("office") == ({"total": 11, world.province.path: 11}, [cycles[0].pk])
+    assert members_by_unit("staff") == ({"total": 10, world.district.path: 10}, [cycles[0].pk])
+    assert members_by_unit("outsider") == (
+        {"total": 1, world.other_district.path: 1},
+        [cycles[0].pk],
+    )
+    assert members_by_unit("root") == ({"total": 11, world.province.path: 11}, [cycles[0].pk])
+    staff = world.users["staff"]
+    RoleGrant.objects.filter(user=staff).update(organization=world.other_district)
+    forget_scope(staff)
+    assert members_by_unit("staff") == ({"total": 1, world.other_district.path: 1}, [cycles[0].pk])
+    RoleGrant.objects.filter(user=staff).delete()
+    forget_scope(staff)
+    data = build_report(staff, year=2019, today=date(2020, 3, 25))
+    assert data["cycles"] == [] and data["coverage"]["total"] == 0
+
+
+def test_the_rules_named_follow_their_rule_set_and_its_base(world):
+    """The rule set's name and quota are memoised by the values of its row and its base's:
+    any change to either shows in the next report, whatever wrote it."""
+    from capuy.reviews import services
+    from capuy.reviews.models import RuleSet
+    from capuy.reviews.testing import rule_set
+
+    ensure_shipped()
+    base = rule_set()
+    overlay = services.rule_set_create_overlay(
+        acting_user=world.users["office"],
+        base=base,
+        organization=world.province,
+        code="rieng-t01",
+        name="Quy định riêng tỉnh Thử Nghiệm",
+        quota_percent=15,
+    )
+    cycle = services.cycle_open(
+        acting_user=world.users["office"], rule_set=overlay, organization=world.province, year=2019
+    )
+
+    def named():
+        data = report(world)
+        return data["cycles"][0]["rule_set"], data["rules"]
+
+    name, rules = named()
+    assert [c["id"] for c in report(world)["cycles"]] == [cycle.pk]
+    assert name.startswith("Quy định riêng tỉnh Thử Nghiệm (")
+    assert rules["name"] == "Quy định riêng tỉnh Thử Nghiệm"
+    assert rules["quota_percent"] == 15.0
+    assert rules["quota_denominator"] == base.quota_denominator
+    other = "httnv" if base.quota_denominator != "httnv" else "httnv_or_above"
+    RuleSet.objects.filter(pk=base.pk).update(quota_denominator=other)  # the base, no save()
+    assert named()[1]["quota_denominator"] == other
+    RuleSet.objects.filter(pk=overlay.pk).update(config={"quota": {"percent": "12.5"}})
+    assert named()[1]["quota_percent"] == 12.5
+    RuleSet.objects.filter(pk=overlay.pk).update(name="Tên mới", config={})
+    name, rules = named()
+    assert name.startswith("Tên mới (") and rules["name"] == "Tên mới"
+    assert rules["quota_percent"] == 15.0
+    named()[1]["quota_percent"] = 0  # the report's dict is the caller's, not the memo's
+    assert named()[1]["quota_percent"] == 15.0
+
+
+def test_the_report_reads_with_two_statements_besides_its_settings(world, cycles):
+    """The cycles, their rule sets and the units in one statement, the groups in another (the
+    tally on PostgreSQL, after its ``SET LOCAL``; the rows on SQLite)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report(world)  # the user's grants read and cached on her
+    with CaptureQueriesContext(connection) as queries:
+        report(world, year=2020)
+    statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    expected = 3 if connection.vendor == "postgresql" else 2
+    assert len(statements) == expected, statements
