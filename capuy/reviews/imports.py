@@ -57,6 +57,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from capuy.committees.choices import CommitteeKind, SeatRole
 from capuy.core.imports import (
     HEADER_SEARCH_ROWS,
     Column,
@@ -73,7 +74,14 @@ from capuy.core.vntext import format_date, search_key, unaccent
 from capuy.organizations.models import Organization
 
 from . import access, services
-from .choices import LEVEL_RANK, Exemption, ReviewStatus, ReviewStep, SubjectKind
+from .choices import (
+    INDIVIDUAL_KINDS,
+    LEVEL_RANK,
+    Exemption,
+    ReviewStatus,
+    ReviewStep,
+    SubjectKind,
+)
 from .models import Manifestation, Review, ReviewCycle, ReviewEvent
 from .rules import HTTNV, HTXSNV, quota_check
 from .rulesets import effective_rules
@@ -90,11 +98,12 @@ SHOWN_ERRORS = 1000
 STT = Column("stt", gettext_lazy("STT"), aliases=("Số TT", "TT"), required=False, width=6)
 CODE = Column(
     "code",
-    gettext_lazy("Mã đảng viên"),
-    aliases=("Số thẻ đảng viên", "Số thẻ", "Mã ĐV"),
+    gettext_lazy("Mã đối tượng"),
+    aliases=("Mã đảng viên", "Số thẻ đảng viên", "Số thẻ", "Mã ĐV"),
     help=gettext_lazy(
-        "Số thẻ đảng viên; đảng viên chưa có thẻ mang mã «ID…» do capuy cấp. Giữ nguyên như "
-        "trong tệp mẫu."
+        "Đảng viên: số thẻ đảng viên (chưa có thẻ: mã «ID…»); tổ chức đảng «TC…», tập thể lãnh "
+        "đạo «TT…», chức vụ của cán bộ lãnh đạo «CV…», do capuy cấp. Giữ nguyên như trong tệp "
+        "mẫu."
     ),
     width=16,
 )
@@ -328,15 +337,97 @@ def _member_id_from_code(code: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# The other subjects' codes: "TC<id>" a party organization (tổ chức), "TT<id>" a leadership
+# collective (tập thể: the committee's id), "CV<id>" one post of a leader (chức vụ: the seat).
+OTHER_CODE_PREFIXES = {
+    SubjectKind.ORGANIZATION: "TC",
+    SubjectKind.COLLECTIVE: "TT",
+    SubjectKind.LEADER: "CV",
+}
+_OTHER_KEYS = {
+    SubjectKind.ORGANIZATION: "organization_id",
+    SubjectKind.COLLECTIVE: "committee_id",
+    SubjectKind.LEADER: "seat_id",
+}
+_OTHER_CODE = re.compile(r"^(TC|TT|CV)\s*-?\s*(\d{1,12})$", re.IGNORECASE)
+_KIND_OF_PREFIX = {prefix: kind for kind, prefix in OTHER_CODE_PREFIXES.items()}
+
+
+def subject_code(kind: str, key_id: int) -> str:
+    """The code of a subject other than a member: its prefix and the id of what it names."""
+    return f"{OTHER_CODE_PREFIXES[kind]}{key_id}"
+
+
+def _other_from_code(code: str) -> tuple[str, int] | None:
+    match = _OTHER_CODE.match(code)
+    if match is None:
+        return None
+    return _KIND_OF_PREFIX[match.group(1).upper()], int(match.group(2))
+
+
+_COMMITTEE_KINDS = dict(CommitteeKind.choices)
+_SEAT_ROLES = dict(SeatRole.choices)
+
+
 # --- the template ----------------------------------------------------------------------------
 
 
+def _template_note(status, exemption, exemption_note, classify) -> str:
+    if status == ReviewStatus.EXEMPT or not classify:
+        why = Exemption(exemption).label if exemption else _("không xếp loại")
+        kind = _("Không kiểm điểm") if status == ReviewStatus.EXEMPT else _("Không xếp loại")
+        return f"{kind}: {why}{'; ' + exemption_note if exemption_note else ''}"
+    return ""
+
+
+def _links_of(ids: list[int]) -> dict[int, list[str]]:
+    links: dict[int, list[str]] = defaultdict(list)
+    through = Review.manifestations.through.objects.filter(review_id__in=ids)
+    for review_id, group, num in through.values_list(
+        "review_id", "manifestation__group", "manifestation__number"
+    ).order_by("manifestation__group", "manifestation__number"):
+        links[review_id].append(f"{group}{num}")
+    return links
+
+
+def _other_template_rows(scoped, cycle: ReviewCycle) -> Iterator[list]:
+    """The organizations', collectives' and leaders' reviews, in tree order, each organization
+    before its collectives and its leaders' posts (a few per organization)."""
+    kind_order = {SubjectKind.ORGANIZATION: 0, SubjectKind.COLLECTIVE: 1, SubjectKind.LEADER: 2}
+    fields = (*_Subject.FIELDS, *_Subject.OTHER_FIELDS)
+    rows = scoped.exclude(subject_kind=SubjectKind.MEMBER).order_by("org_path", "id")
+    for chunk in _chunks(rows.values_list(*fields).iterator(chunk_size=2000), 2000):
+        subjects = [_Subject.other(cycle, values) for values in chunk]
+        subjects.sort(key=lambda s: (s.org_path, kind_order[s.subject_kind], s.id))
+        links = _links_of([s.id for s in subjects if s.is_individual])
+        for s in subjects:
+            yield [
+                s.code,
+                s.subject_name,
+                s.cell_name,
+                s.self_level,
+                ", ".join(links.get(s.id, ())),
+                s.manifestations_text,
+                s.proposed_level,
+                s.decided_level,
+                _template_note(s.status, s.exemption, s.exemption_note, s.classify),
+            ]
+
+
 def template_rows(user, cycle: ReviewCycle, organization: Organization | None = None) -> Iterator:
-    """The member reviews of ``cycle`` the user sees (under ``organization``), in roster
-    order, as template rows with what is already recorded."""
-    qs = Review.objects.visible_to(user, VIEW).filter(cycle=cycle, subject_kind=SubjectKind.MEMBER)
+    """The reviews of ``cycle`` the user sees (under ``organization``) as template rows with
+    what is already recorded: the organizations, leadership collectives and leaders' posts
+    first (tree order), then the members in roster order."""
+    scoped = Review.objects.visible_to(user, VIEW).filter(cycle=cycle)
     if organization is not None:
-        qs = qs.filter(org_path__startswith=organization.path)
+        scoped = scoped.filter(org_path__startswith=organization.path)
+    number = 0
+    for code, name, place, self_level, links, text, proposed, decided, note in _other_template_rows(
+        scoped, cycle
+    ):
+        number += 1
+        yield [number, code, name, place, self_level, links, text, proposed, decided, "", "", note]
+    qs = scoped.filter(subject_kind=SubjectKind.MEMBER)
     reviews = qs.order_by("org_path", "member__sort_key", "id").values_list(
         "id",
         "member_id",
@@ -352,16 +443,8 @@ def template_rows(user, cycle: ReviewCycle, organization: Organization | None = 
         "decided_level",
         "manifestations_text",
     )
-    links: dict[int, list[str]] = defaultdict(list)
-    number = 0
     for chunk in _chunks(reviews.iterator(chunk_size=5000), 5000):
-        links.clear()
-        ids = [row[0] for row in chunk]
-        through = Review.manifestations.through.objects.filter(review_id__in=ids)
-        for review_id, group, num in through.values_list(
-            "review_id", "manifestation__group", "manifestation__number"
-        ).order_by("manifestation__group", "manifestation__number"):
-            links[review_id].append(f"{group}{num}")
+        links = _links_of([row[0] for row in chunk])
         for (
             pk,
             member_id,
@@ -378,13 +461,7 @@ def template_rows(user, cycle: ReviewCycle, organization: Organization | None = 
             text,
         ) in chunk:
             number += 1
-            note = ""
-            if status == ReviewStatus.EXEMPT or not classify:
-                why = Exemption(exemption).label if exemption else _("không xếp loại")
-                kind = (
-                    _("Không kiểm điểm") if status == ReviewStatus.EXEMPT else _("Không xếp loại")
-                )
-                note = f"{kind}: {why}{'; ' + exemption_note if exemption_note else ''}"
+            note = _template_note(status, exemption, exemption_note, classify)
             yield [
                 number,
                 member_code(card, member_id),
@@ -433,7 +510,7 @@ def template_bytes(user, cycle: ReviewCycle, organization: Organization | None =
     where = organization.name if organization is not None else cycle.organization.name
     title = WriteOnlyCell(
         sheet,
-        value=str(_("KẾT QUẢ KIỂM ĐIỂM, XẾP LOẠI ĐẢNG VIÊN — %(cycle)s — %(where)s"))
+        value=str(_("KẾT QUẢ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI — %(cycle)s — %(where)s"))
         % {"cycle": cycle.name, "where": where},
     )
     title.font = Font(bold=True, size=13)
@@ -462,10 +539,18 @@ def template_bytes(user, cycle: ReviewCycle, organization: Organization | None =
         guide.append([str(column.label), f"{column.help} ({required})".strip()])
     guide.append([])
     for note in (
-        _("Mỗi dòng là kết quả kiểm điểm, xếp loại của một đảng viên trong đợt «%(c)s».")
+        _(
+            "Mỗi dòng là kết quả kiểm điểm, xếp loại của một đối tượng trong đợt «%(c)s»: "
+            "tổ chức đảng (mã TC…), tập thể lãnh đạo (TT…), chức vụ của cán bộ lãnh đạo (CV…) "
+            "hoặc đảng viên."
+        )
         % {"c": cycle.name},
+        _(
+            "Chỉ cá nhân (đảng viên, cán bộ lãnh đạo) liên hệ các biểu hiện suy thoái; để trống "
+            "hai cột biểu hiện ở dòng của tổ chức và tập thể."
+        ),
         _("Để trống các cột mức xếp loại của dòng chưa có kết quả: dòng đó được bỏ qua."),
-        _("Dòng ghi «Không kiểm điểm» là đảng viên được miễn: không ghi kết quả cho dòng đó."),
+        _("Dòng ghi «Không kiểm điểm» là đối tượng được miễn: không ghi kết quả cho dòng đó."),
         _("Tệp chỉ được lưu khi mọi dòng đều hợp lệ; nếu có lỗi, không dòng nào được lưu."),
     ):
         guide.append(["", str(note)])
@@ -535,8 +620,11 @@ class _Subject:
         "subject_name",
         "code",
         "search_name",
+        "other_names",
         "cell_name",
         "cell_code",
+        "committee_id",
+        "seat_id",
     )
 
     FIELDS = (
@@ -603,6 +691,45 @@ class _Subject:
         self.cycle_id = cycle.pk
         self.subject_kind = SubjectKind.MEMBER
         self.code = member_code(card, self.member_id)
+        self.other_names = ()
+        self.committee_id = self.seat_id = None
+
+    # an organization, a leadership collective or a leader's post
+    OTHER_FIELDS = (
+        "subject_kind",
+        "committee_id",
+        "seat_id",
+        "committee__kind",
+        "seat__role",
+    )
+
+    @classmethod
+    def other(cls, cycle: ReviewCycle, values: tuple) -> _Subject:
+        subject = cls(cycle, values[: len(cls.FIELDS)])
+        kind, committee_id, seat_id, committee_kind, role = values[len(cls.FIELDS) :]
+        subject.subject_kind = kind
+        subject.committee_id = committee_id
+        subject.seat_id = seat_id
+        org_name = subject.cell_name
+        member_name = subject.subject_name
+        if kind == SubjectKind.ORGANIZATION:
+            subject.subject_name = org_name
+            subject.code = subject_code(kind, subject.organization_id)
+        elif kind == SubjectKind.COLLECTIVE:
+            subject.subject_name = f"{_COMMITTEE_KINDS.get(committee_kind, '')} {org_name}"
+            subject.code = subject_code(kind, committee_id)
+        else:
+            subject.subject_name = f"{member_name} — {_SEAT_ROLES.get(role, role)}"
+            subject.code = subject_code(kind, seat_id)
+        # the name column may hold the whole name, or just the organization's or the person's
+        names = (subject.subject_name, org_name if kind != SubjectKind.LEADER else member_name)
+        subject.search_name = search_key(names[0])
+        subject.other_names = tuple(search_key(n) for n in names[1:] if n)
+        return subject
+
+    @property
+    def is_individual(self) -> bool:
+        return self.subject_kind in INDIVIDUAL_KINDS
 
 
 @dataclass(slots=True)
@@ -825,20 +952,28 @@ class _Lookups:
         self.cycle = cycle
         cards: set[str] = set()
         ids: set[int] = set()
+        others: dict[str, set[int]] = defaultdict(set)  # subject kind → ids of what it names
         for r in raws:
             if r.code:
                 member_id = _member_id_from_code(r.code)
-                if member_id is None:
+                if member_id is not None:
+                    ids.add(member_id)
+                    continue
+                other = _other_from_code(r.code)
+                if other is None:
                     cards.add(r.code)
                 else:
-                    ids.add(member_id)
-        base = Review.objects.filter(cycle=cycle, subject_kind=SubjectKind.MEMBER)
-        visible = Review.objects.visible_to(user, VIEW).filter(
-            cycle=cycle, subject_kind=SubjectKind.MEMBER
-        )
+                    others[other[0]].add(other[1])
+        in_scope = Review.objects.visible_to(user, VIEW).filter(cycle=cycle)
         if organization is not None:
-            visible = visible.filter(org_path__startswith=organization.path)
+            in_scope = in_scope.filter(org_path__startswith=organization.path)
+        base = Review.objects.filter(cycle=cycle, subject_kind=SubjectKind.MEMBER)
+        visible = in_scope.filter(subject_kind=SubjectKind.MEMBER)
         self.by_code: dict[str, _Subject] = {}
+        self.in_cycle: set[str] = set()
+        self.known: set[str] = set()
+        for kind, keys in others.items():
+            self._look_up_others(cycle, in_scope, kind, keys)
         bulk = _bulk_in_possible()
         size = MAX_ROWS if bulk else 20_000
         for chunk in _chunks(sorted(cards), size):
@@ -859,8 +994,6 @@ class _Lookups:
         # Codes not found in scope: in the cycle but outside the scope, or not in the cycle.
         missing_cards = [c for c in cards if c not in self.by_code]
         missing_ids = [i for i in ids if f"ID{i}" not in self.by_code]
-        self.in_cycle: set[str] = set()
-        self.known: set[str] = set()
         if missing_cards or missing_ids:
             from capuy.members.models import Member
 
@@ -910,6 +1043,26 @@ class _Lookups:
         self.day_note = _("ngày kiểm điểm %(d)s")
         self.day_notes: dict[date, str] = {}
         self.code_sets: dict[tuple[str, ...], tuple] = {}
+
+    def _look_up_others(self, cycle, in_scope, kind: str, keys: set[int]) -> None:
+        """Organizations', collectives' and leaders' reviews named by their codes (a few
+        hundred at most in a file: a plain ``IN``)."""
+        column = _OTHER_KEYS[kind]
+        fields = (*_Subject.FIELDS, *_Subject.OTHER_FIELDS)
+        for chunk in _chunks(sorted(keys), 5000):
+            where = {"subject_kind": kind, f"{column}__in": chunk}
+            for values in in_scope.filter(**where).values_list(*fields):
+                subject = _Subject.other(cycle, values)
+                self.by_code[subject.code] = subject
+            found = {k for k in chunk if subject_code(kind, k) in self.by_code}
+            missing = [k for k in chunk if k not in found]
+            if missing:
+                self.in_cycle.update(
+                    subject_code(kind, k)
+                    for k in Review.objects.filter(
+                        cycle=cycle, subject_kind=kind, **{f"{column}__in": missing}
+                    ).values_list(column, flat=True)
+                )
 
     def prefetch_quota(self, groups: set[str]) -> None:
         """Read (and lock) the quota counts of ``groups`` now, before anything is written:
@@ -1022,29 +1175,42 @@ def _check_rows(acting_user, cycle, raws, lookups, organization, result, writer)
         if subject is None:
             errors.add(raw.number, CODE, _missing_message(raw.code, lookups, cycle, scope_name))
             continue
+        member = subject.subject_kind == SubjectKind.MEMBER
         if raw.code in seen:
-            errors.add(
-                raw.number,
-                CODE,
+            message = (
                 _("Đảng viên mã %(c)s đã có ở dòng %(r)s: mỗi đảng viên chỉ ghi một dòng.")
-                % {"c": raw.code, "r": seen[raw.code]},
+                if member
+                else _("Đối tượng mã %(c)s đã có ở dòng %(r)s: mỗi đối tượng chỉ ghi một dòng.")
             )
+            errors.add(raw.number, CODE, message % {"c": raw.code, "r": seen[raw.code]})
             continue
         seen[raw.code] = raw.number
-        if raw.name and _key(raw.name) != subject.search_name:
+        if (
+            raw.name
+            and _key(raw.name) != subject.search_name
+            and _key(raw.name) not in subject.other_names
+        ):
+            message = (
+                _("Mã %(c)s là của đảng viên %(n)s, không phải «%(v)s».")
+                if member
+                else _("Mã %(c)s là của «%(n)s», không phải «%(v)s».")
+            )
             errors.add(
                 raw.number,
                 NAME,
-                _("Mã %(c)s là của đảng viên %(n)s, không phải «%(v)s».")
-                % {"c": raw.code, "n": subject.subject_name, "v": raw.name},
+                message % {"c": raw.code, "n": subject.subject_name, "v": raw.name},
             )
             continue
         if raw.cell and _key(raw.cell) not in (_key(subject.cell_name), _key(subject.cell_code)):
+            message = (
+                _("Đảng viên %(n)s sinh hoạt ở %(cell)s, không phải «%(v)s».")
+                if member
+                else _("«%(n)s» thuộc %(cell)s, không phải «%(v)s».")
+            )
             errors.add(
                 raw.number,
                 CELL,
-                _("Đảng viên %(n)s sinh hoạt ở %(cell)s, không phải «%(v)s».")
-                % {"n": subject.subject_name, "cell": subject.cell_name, "v": raw.cell},
+                message % {"n": subject.subject_name, "cell": subject.cell_name, "v": raw.cell},
             )
             continue
         row = _plan_row(acting_user, raw, subject, rules, lookups, errors)
@@ -1056,8 +1222,8 @@ def _check_rows(acting_user, cycle, raws, lookups, organization, result, writer)
         planned[raw.number] = row
         if "decide" in row.steps:
             decisions.append((raw, subject))
-        if writer is not None and not errors:
-            writer.add(row)
+        if writer is not None and not errors and subject.subject_kind == SubjectKind.MEMBER:
+            writer.add(row)  # the other subjects (a few per organization) go through services
 
     _check_quota(rules, decisions, planned, lookups, errors)
     failed = errors.rows()
@@ -1068,6 +1234,16 @@ _key = functools.lru_cache(maxsize=65536)(search_key)
 
 
 def _missing_message(code: str, lookups: _Lookups, cycle: ReviewCycle, scope_name: str) -> str:
+    if _other_from_code(code) is not None:
+        if code in lookups.in_cycle:
+            return _(
+                "Đối tượng mã %(c)s nằm ngoài phạm vi của tệp nhập hoặc phạm vi được phân quyền "
+                "của bạn."
+            ) % {"c": code}
+        return _("Không có đối tượng mã %(c)s trong đợt «%(cycle)s».") % {
+            "c": code,
+            "cycle": cycle.name,
+        }
     if code in lookups.in_cycle:
         if scope_name:
             return _(
@@ -1210,7 +1386,18 @@ def _plan_row(user, raw: _Raw, subject: _Subject, rules, lookups, errors) -> Imp
     text = raw.manifestations_text
     final_text = text if text is not None else subject.manifestations_text
     linked = bool(codes) or bool(final_text)
-    if "self" in steps and not linked:
+    if not subject.is_individual:
+        if raw.codes or raw.manifestations_text:
+            errors.add(
+                number,
+                MANIFESTATIONS,
+                _(
+                    "Chỉ cá nhân liên hệ các biểu hiện suy thoái: để trống cột này với tổ chức "
+                    "đảng và tập thể lãnh đạo."
+                ),
+            )
+            return None
+    elif "self" in steps and not linked:
         errors.add(
             number,
             MANIFESTATIONS,
@@ -1223,7 +1410,7 @@ def _plan_row(user, raw: _Raw, subject: _Subject, rules, lookups, errors) -> Imp
 
     plain = not subject.ratings and not subject.conditions
     plain = plain and subject.score_general is None and subject.score_tasks is None
-    memo_key = (subject.exemption, subject.classify) if plain else None
+    memo_key = (subject.subject_kind, subject.exemption, subject.classify) if plain else None
     derivation = lookups.derivations.get(memo_key) if memo_key else None
     if derivation is None:
         derivation = services._derive(subject, rules)
@@ -1400,13 +1587,20 @@ def review_import_commit(
             )
             if not result.ok:
                 raise _Rollback(result)
-            if result.written is not None:  # saved while checking
-                if result.written != result.sent or result.sent != len(result.rows):
-                    _changed_meanwhile(result.errors, len(result.rows) - result.written)
+            members = [r for r in result.rows if r.subject.subject_kind == SubjectKind.MEMBER]
+            others = [r for r in result.rows if r.subject.subject_kind != SubjectKind.MEMBER]
+            errors = result.errors
+            if result.written is not None:  # the members saved while checking
+                if result.written != result.sent or result.sent != len(members):
+                    _changed_meanwhile(errors, len(members) - result.written)
+                else:
+                    _save_with_services(acting_user, others, errors, filename)
             elif len(result.rows) <= service_rows:
-                _save_with_services(acting_user, result, filename)
+                _save_with_services(acting_user, result.rows, errors, filename)
             else:
-                _save_in_bulk(acting_user, cycle, result, filename)
+                _save_in_bulk(acting_user, cycle, members, errors, filename)
+                if not errors:
+                    _save_with_services(acting_user, others, errors, filename)
             if result.errors:
                 raise _Rollback(result)
     except _Rollback as stop:
@@ -1423,13 +1617,15 @@ def _event_note(row: ImportRow, filename: str, template: str | None = None) -> s
     return f"{source}; {row.note}" if row.note else source
 
 
-def _save_with_services(acting_user, result: ImportCheck, filename: str) -> None:
+def _save_with_services(acting_user, rows: list[ImportRow], errors: RowErrors, filename: str):
     """Row by row through the services the pages call: the self-assessment and the cell's
     proposal first (as review_record_cell_result), then the decisions, lowest levels first."""
+    if not rows:
+        return
     manifestations = {m.pk: m for m in Manifestation.objects.all()}
-    reviews = Review.objects.in_bulk([row.subject.id for row in result.rows])
+    reviews = Review.objects.in_bulk([row.subject.id for row in rows])
     ordered = sorted(
-        result.rows,
+        rows,
         key=lambda r: ("decide" in r.steps, LEVEL_RANK.get(r.decided_level, 0), r.number),
     )
     for row in ordered:
@@ -1466,7 +1662,7 @@ def _save_with_services(acting_user, result: ImportCheck, filename: str) -> None
                 )
         except (ValidationError, PermissionDenied) as error:
             column = DECIDED if "decide" in row.steps else SELF
-            result.errors.add(row.number, _error_column(error, column), _message(error))
+            errors.add(row.number, _error_column(error, column), _message(error))
 
 
 def _snapshot_json(subject: _Subject) -> dict:
@@ -1614,18 +1810,20 @@ def _changed_meanwhile(errors: RowErrors, missed: int) -> None:
     )
 
 
-def _save_in_bulk(acting_user, cycle: ReviewCycle, result: ImportCheck, filename: str) -> None:
+def _save_in_bulk(
+    acting_user, cycle: ReviewCycle, rows: list[ImportRow], errors: RowErrors, filename: str
+) -> None:
     """The same changes as the services, for a large file (databases other than PostgreSQL,
     which saves while checking, ``_BulkWriter``): one optimistic UPDATE per batch of reviews
     (refused if any changed since the check), then their events, links and history rows."""
     now = timezone.now()
     user_id = acting_user.pk
-    paths = {row.subject.org_path for row in result.rows if "decide" in row.steps}
+    paths = {row.subject.org_path for row in rows if "decide" in row.steps}
     make = _Tuples(filename, _member_warnings(cycle, paths))
-    updates = [make(row) for row in result.rows]
+    updates = [make(row) for row in rows]
     changed = _update_reviews(updates)
     if changed != len(updates):
-        _changed_meanwhile(result.errors, len(updates) - changed)
+        _changed_meanwhile(errors, len(updates) - changed)
         return
     plain_data = json.dumps(_PLAIN_SNAPSHOT, ensure_ascii=False)
     _save_from_tuples(Review.manifestations.through, updates, plain_data, user_id, now)

@@ -26,7 +26,7 @@ from capuy.reviews.testing import big_grassroots, manifestation, open_cycle, rev
 
 HEADER = [
     "STT",
-    "Mã đảng viên",
+    "Mã đối tượng",
     "Họ và tên",
     "Chi bộ",
     "Mức tự xếp loại",
@@ -244,12 +244,27 @@ def test_a_bad_date_is_refused_naming_row_and_column(world, cycle):
 # --- bad input --------------------------------------------------------------------------------
 
 
+def test_a_vietnamese_file_imports_in_an_english_session_and_an_english_file_too(world, cycle):
+    from django.utils import translation
+
+    from capuy.reviews.imports import COLUMNS
+
+    by_label = {str(c.label): c for c in COLUMNS}
+    office, hung = world.users["office"], world.members["hung"]
+    with translation.override("en"):
+        english = [str(by_label[h].label) if h in by_label else h for h in HEADER]
+        assert english[1] == "Subject code"
+        for header in (HEADER, english):
+            result = check(office, cycle, xlsx([row(hung)], header=header))
+            assert errors_of(result) == [] and len(result.rows) == 1
+
+
 def test_a_wrong_header_is_refused_naming_the_missing_columns(world, cycle):
     data = xlsx([["1", "x", "HTTNV"]], header=["Số thứ tự", "Tên", "Xếp loại"])
     result = commit(world.users["office"], cycle, data, filename="sai_tieu_de.xlsx")
     assert result.saved == 0
     ((row_number, column, message),) = errors_of(result)
-    assert row_number == 0 and "«Mã đảng viên»" in message and "«Họ và tên»" in message
+    assert row_number == 0 and "«Mã đối tượng»" in message and "«Họ và tên»" in message
     assert saved_nothing(cycle)
 
 
@@ -285,13 +300,13 @@ def test_an_unknown_member_is_refused(world, cycle):
     result = check(
         world.users["office"], cycle, xlsx([["1", "99999999", "Vũ Văn Không", "", "HTTNV"]])
     )
-    assert errors_of(result) == [(4, "Mã đảng viên", "Không tìm thấy đảng viên có mã 99999999.")]
+    assert errors_of(result) == [(4, "Mã đối tượng", "Không tìm thấy đảng viên có mã 99999999.")]
 
 
 def test_a_duplicated_member_is_refused(world, cycle):
     hung = world.members["hung"]
     result = check(world.users["office"], cycle, xlsx([row(hung), row(hung, "HTNV")]))
-    assert [(e[0], e[1]) for e in errors_of(result)] == [(5, "Mã đảng viên")]
+    assert [(e[0], e[1]) for e in errors_of(result)] == [(5, "Mã đối tượng")]
     assert "đã có ở dòng 4" in errors_of(result)[0][2]
 
 
@@ -309,7 +324,7 @@ def test_a_member_outside_the_scope_is_refused(world, cycle):
     result = commit(world.users["secretary"], cycle, xlsx([row(world.members["hung"]), row(an)]))
     assert result.saved == 0
     (error,) = errors_of(result)
-    assert error[:2] == (5, "Mã đảng viên")
+    assert error[:2] == (5, "Mã đối tượng")
     assert "nằm ngoài phạm vi được phân quyền của bạn" in error[2]
     assert an.full_name not in error[2]  # no name of a member the user may not see
     assert saved_nothing(cycle)
@@ -402,7 +417,7 @@ def test_several_errors_come_back_together_by_row_and_column(world, cycle):
     assert [(e[0], e[1]) for e in errors_of(result)] == [
         (4, "Mức tự xếp loại"),
         (5, "Biểu hiện liên hệ"),
-        (6, "Mã đảng viên"),
+        (6, "Mã đối tượng"),
     ]
 
 
@@ -600,6 +615,102 @@ def test_a_failing_write_stops_the_import_and_saves_nothing(world, cycle, monkey
     assert saved_nothing(cycle)
 
 
+# --- organizations, leadership collectives and leaders' posts ------------------------------------
+
+
+def other_row(review, self_level="HTTNV", codes="", proposed="HTTNV", decided="", name=None):
+    from capuy.reviews.imports import subject_code
+
+    key = {"organization": review.organization_id, "collective": review.committee_id}.get(
+        review.subject_kind, review.seat_id
+    )
+    code = subject_code(review.subject_kind, key)
+    return [None, code, name or review.subject_name, "", self_level, codes, proposed, decided]
+
+
+def test_an_organization_is_imported_beside_its_members(world, cycle):
+    cell = Review.objects.get(cycle=cycle, subject_kind="organization", organization=world.cell)
+    rows = [other_row(cell, decided="HTTNV"), row(world.members["hung"], decided="HTTNV")]
+    result = commit(world.users["office"], cycle, xlsx(rows))
+    assert errors_of(result) == [] and result.saved == 2
+    cell.refresh_from_db()
+    assert (cell.status, cell.self_level, cell.proposed_level, cell.decided_level) == (
+        "decided",
+        "HTTNV",
+        "HTTNV",
+        "HTTNV",
+    )
+    assert [e.step for e in cell.events.all()] == ["self", "propose", "decide"]
+    assert not cell.manifestations.exists()
+
+
+@pytest.mark.parametrize("service_rows", [1000, 0])
+def test_organizations_go_through_the_services_when_members_are_saved_in_bulk(
+    world, cycle, service_rows
+):
+    cell = Review.objects.get(cycle=cycle, subject_kind="organization", organization=world.cell)
+    people = [world.members[n] for n in ("hung", "lan", "tuan")]
+    rows = [row(p, decided="HTTNV") for p in people] + [other_row(cell, decided="HTTNV")]
+    result = commit(world.users["office"], cycle, xlsx(rows), service_rows=service_rows)
+    assert errors_of(result) == [] and result.saved == 4
+    decided = Review.objects.filter(cycle=cycle, status="decided")
+    assert sorted(decided.values_list("subject_kind", flat=True)) == ["member"] * 3 + [
+        "organization"
+    ]
+    assert ReviewEvent.objects.filter(review__cycle=cycle).count() == 12
+
+
+def test_an_organization_does_not_link_manifestations(world, cycle):
+    cell = Review.objects.get(cycle=cycle, subject_kind="organization", organization=world.cell)
+    result = check(world.users["office"], cycle, xlsx([other_row(cell, codes="A1")]))
+    ((number, column, message),) = errors_of(result)
+    assert (number, column) == (4, "Biểu hiện liên hệ")
+    assert "Chỉ cá nhân liên hệ các biểu hiện suy thoái" in message
+
+
+def test_a_leader_post_is_an_individual_and_must_link_manifestations(world, cycle):
+    post = Review.objects.filter(cycle=cycle, subject_kind="leader").first()
+    assert post is not None
+    result = check(world.users["office"], cycle, xlsx([other_row(post)]))
+    assert errors_of(result)[0][:2] == (4, "Biểu hiện liên hệ")
+    result = commit(world.users["office"], cycle, xlsx([other_row(post, codes="A1, 2.3")]))
+    assert errors_of(result) == [] and result.saved == 1
+    post.refresh_from_db()
+    assert {m.code for m in post.manifestations.all()} == {"A1", "B3"}
+    assert post.status == "proposed" and post.manifestations_linked
+
+
+def test_an_organization_row_with_another_name_or_an_unknown_code_is_refused(world, cycle):
+    cell = Review.objects.get(cycle=cycle, subject_kind="organization", organization=world.cell)
+    unknown = [None, "TC999999", "Chi bộ không có", "", "HTTNV", "", "HTTNV"]
+    rows = [other_row(cell, name="Chi bộ thôn Bắc"), unknown, other_row(cell)]
+    result = check(world.users["office"], cycle, xlsx(rows))
+    assert errors_of(result) == [
+        (
+            4,
+            "Họ và tên",
+            f"Mã TC{world.cell.pk} là của «{world.cell.name}», không phải «Chi bộ thôn Bắc».",
+        ),
+        (5, "Mã đối tượng", f"Không có đối tượng mã TC999999 trong đợt «{cycle.name}»."),
+        (
+            6,
+            "Mã đối tượng",
+            f"Đối tượng mã TC{world.cell.pk} đã có ở dòng 4: mỗi đối tượng chỉ ghi một dòng.",
+        ),
+    ]
+
+
+def test_a_secretary_cannot_import_an_organization_outside_her_scope(world, cycle):
+    other_cell = Review.objects.filter(cycle=cycle, subject_kind="organization").exclude(
+        org_path__startswith=world.cell.path
+    )
+    outside = other_cell.filter(organization__kind="chi_bo_truc_thuoc").first()
+    assert outside is not None
+    result = check(world.users["secretary"], cycle, xlsx([other_row(outside)]))
+    ((number, column, message),) = errors_of(result)
+    assert (number, column) == (4, "Mã đối tượng") and "nằm ngoài phạm vi" in message
+
+
 # --- the pages and the template round-trip ----------------------------------------------------
 
 
@@ -611,13 +722,15 @@ def test_template_download_fill_and_import_round_trip(as_user, world, cycle):
     sheet = book.worksheets[0]
     assert "A1:L1" in {str(r) for r in sheet.merged_cells.ranges}
     header = [c.value for c in sheet[3]]
-    assert header[:5] == ["STT", "Mã đảng viên", "Họ và tên", "Chi bộ", "Mức tự xếp loại"]
+    assert header[:5] == ["STT", "Mã đối tượng", "Họ và tên", "Chi bộ", "Mức tự xếp loại"]
     names = [r[2].value for r in sheet.iter_rows(min_row=4)]
-    assert sorted(names) == sorted(
-        m.full_name for m in (world.members["hung"], world.members["lan"], world.members["tuan"])
-    )  # only her cell: nothing outside her scope
-    # fill it in like a person would: levels as words, manifestations as group numbers
-    for line in sheet.iter_rows(min_row=4):
+    members = (world.members["hung"], world.members["lan"], world.members["tuan"])
+    # only her cell, nothing outside her scope: the cell itself first, then its members
+    assert names[0] == world.cell.name
+    assert sorted(names[1:]) == sorted(m.full_name for m in members)
+    # fill the members' rows in like a person would: levels as words, manifestations as
+    # group numbers
+    for line in sheet.iter_rows(min_row=5):
         line[4].value = "Hoàn thành tốt nhiệm vụ"
         line[5].value = "1.2; 3.4"
         line[7].value = "tốt"
@@ -642,11 +755,28 @@ def test_template_download_fill_and_import_round_trip(as_user, world, cycle):
     again = load_workbook(
         io.BytesIO(client.get(reverse("reviews:import_template", args=[cycle.pk])).content)
     ).worksheets[0]
-    assert {r[4].value for r in again.iter_rows(min_row=4)} == {"HTTNV"}
+    assert {r[4].value for r in again.iter_rows(min_row=5)} == {"HTTNV"}
     out = io.BytesIO()
     again.parent.save(out)
     result = check(world.users["secretary"], cycle, out.getvalue())
-    assert not result.errors and result.rows == [] and result.skipped == 3
+    assert not result.errors and result.rows == [] and result.skipped == 4
+
+
+def test_the_page_says_how_many_organizations_and_members_it_saved(as_user, world, cycle):
+    client = as_user("office")
+    cell = Review.objects.get(cycle=cycle, subject_kind="organization", organization=world.cell)
+    upload = io.BytesIO(xlsx([other_row(cell), row(world.members["hung"])]))
+    upload.name = "ca-chi-bo.xlsx"
+    response = client.post(reverse("reviews:import_upload", args=[cycle.pk]), {"file": upload})
+    assert response.status_code == 200 and "2 dòng hợp lệ" in response.content.decode()
+    token = client.session["reviews_import"]["token"]
+    response = client.post(
+        reverse("reviews:import_commit", args=[cycle.pk]), {"token": token}, follow=True
+    )
+    assert (
+        "Đã nhập kết quả xếp loại của 2 đối tượng (1 đảng viên, 1 tổ chức, tập thể, chức vụ "
+        "lãnh đạo) từ tệp ca-chi-bo.xlsx." in response.content.decode()
+    )
 
 
 def test_the_preview_page_lists_errors_by_row_and_column(as_user, world, cycle):
@@ -686,7 +816,8 @@ def test_template_for_an_organization_and_with_exempt_members(world, cycle):
     )
     book = load_workbook(io.BytesIO(template_bytes(office, cycle, world.cell)))
     rows = {r[2].value: r for r in book.worksheets[0].iter_rows(min_row=4)}
-    assert set(rows) == {"Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Minh Tuấn"}
+    assert set(rows) == {world.cell.name, "Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Minh Tuấn"}
+    assert rows[world.cell.name][1].value == f"TC{world.cell.pk}"
     assert rows["Trần Thị Lan"][11].value == "Không xếp loại: Đình chỉ sinh hoạt đảng"
     assert rows["Nguyễn Văn Hùng"][1].value == f"ID{world.members['hung'].pk}"
     assert book.worksheets[1].title == "Hướng dẫn"

@@ -177,11 +177,23 @@ def import_commit(request, pk):
     )
     if result.saved:
         _forget(request)
-        messages.success(
-            request,
-            _("Đã nhập kết quả xếp loại của %(n)s đảng viên từ tệp %(f)s.")
-            % {"n": format_number(result.saved), "f": pending["name"]},
-        )
+        members = sum(1 for row in result.rows if row.subject.subject_kind == "member")
+        if members == result.saved:
+            message = _("Đã nhập kết quả xếp loại của %(n)s đảng viên từ tệp %(f)s.") % {
+                "n": format_number(result.saved),
+                "f": pending["name"],
+            }
+        else:
+            message = _(
+                "Đã nhập kết quả xếp loại của %(n)s đối tượng (%(m)s đảng viên, %(o)s tổ chức, "
+                "tập thể, chức vụ lãnh đạo) từ tệp %(f)s."
+            ) % {
+                "n": format_number(result.saved),
+                "m": format_number(members),
+                "o": format_number(result.saved - members),
+                "f": pending["name"],
+            }
+        messages.success(request, message)
         return redirect(cycle.get_absolute_url())
     form = ReviewImportForm(choices=scope_choices(request.user, cycle))
     context = {
