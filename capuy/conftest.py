@@ -31,3 +31,16 @@ def api(world):
         return client
 
     return _as
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the thread (Django does not switch back
+    after a response), also from the tests outside this folder: each test starts and ends in
+    the default language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import IO, Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .vntext import format_date, nfc, parse_date_vn, unaccent
@@ -73,7 +75,12 @@ class Column:
     width: int = 18
 
     def names(self) -> set[str]:
-        return {normalise_header(name) for name in (self.label, *self.aliases)}
+        """The headers that name this column: its label in the user's language and in
+        Vietnamese (a file made from the Vietnamese template imports in an English session,
+        and the other way round), and the aliases."""
+        with translation.override(settings.LANGUAGE_CODE):
+            default = str(self.label)
+        return {normalise_header(name) for name in (self.label, default, *self.aliases)}
 
 
 @dataclass(frozen=True, order=True)
