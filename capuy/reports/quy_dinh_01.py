@@ -203,7 +203,7 @@ def issuer_of(org) -> dict:
             "place": place,
             "authority": "T/M Ban Thường vụ",
         }
-    parent = org.get_parent()
+    parent = type(org).objects.get_parent(org)
     local = _place(org.name)
     if org.kind == OrgKind.DANG_BO_HUYEN and org.name.startswith("Đảng bộ thành phố"):
         issuer, suffix = f"Thành ủy {local[len('thành phố ') :]}", "TU"

@@ -56,7 +56,9 @@ def test_tree_roots_are_the_users_grant_nodes(world, as_user):
 
 
 def test_superuser_sees_every_root(world, as_user):
-    Organization.add_root(code="T02", name="Đảng bộ tỉnh Khác", kind=OrgKind.DANG_BO_TINH)
+    Organization.objects.add_root(
+        {"code": "T02", "name": "Đảng bộ tỉnh Khác", "kind": OrgKind.DANG_BO_TINH}
+    )
 
     html = as_user("root").get(TREE).content.decode()
 

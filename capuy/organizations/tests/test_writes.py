@@ -36,7 +36,7 @@ def test_office_creates_a_child_which_appears_with_history(world, as_user):
     org = Organization.objects.get(code="H01-X01-C03")
     assert response.status_code == 302
     assert response["Location"] == url("detail", org)
-    assert org.get_parent().pk == world.grassroots.pk
+    assert Organization.objects.get_parent(org).pk == world.grassroots.pk
     assert org.established_on == date(2020, 3, 25)
     children = client.get(url("children", world.grassroots)).content.decode()
     assert 'data-testid="tree-node-H01-X01-C03"' in children
@@ -174,8 +174,9 @@ def test_flag_add_rejects_an_end_before_the_start(world, as_user):
 
 def test_dissolve_with_merge(world, as_user):
     # given an empty cell
-    empty = Organization.objects.get(pk=world.grassroots.pk).add_child(
-        code="H01-X01-C09", name="Chi bộ thôn Cũ", kind=OrgKind.CHI_BO_TRUC_THUOC
+    empty = Organization.objects.add_child(
+        Organization.objects.get(pk=world.grassroots.pk),
+        {"code": "H01-X01-C09", "name": "Chi bộ thôn Cũ", "kind": OrgKind.CHI_BO_TRUC_THUOC},
     )
 
     response = as_user("office").post(
@@ -197,8 +198,9 @@ def test_dissolve_refuses_a_cell_with_members(world, as_user):
 
 
 def test_dissolve_cannot_merge_into_an_organization_outside_scope(world, as_user):
-    empty = Organization.objects.get(pk=world.grassroots.pk).add_child(
-        code="H01-X01-C09", name="Chi bộ thôn Cũ", kind=OrgKind.CHI_BO_TRUC_THUOC
+    empty = Organization.objects.add_child(
+        Organization.objects.get(pk=world.grassroots.pk),
+        {"code": "H01-X01-C09", "name": "Chi bộ thôn Cũ", "kind": OrgKind.CHI_BO_TRUC_THUOC},
     )
 
     response = as_user("staff").post(
