@@ -606,14 +606,9 @@ HAND_SQL_CYCLES = """SELECT c.id, c.year FROM reviews_reviewcycle c
       AND (o.path LIKE %(like)s OR %(path)s LIKE o.path || '%%')"""
 
 
-def hand_written(org) -> list:
-    """The hand-written SQL for the report's tables: the year's (and the year before's) cycles,
-    the units, and the one grouped pass; the rows are fetched, not summed further."""
-    from django.db import connection
-
-    from capuy.reports.tuning import analytic_reads
-
-    params = {
+def hand_params(org) -> dict:
+    """The parameters of the hand-written statements for ``org`` (None: the whole country)."""
+    return {
         "year": YEAR,
         "previous": YEAR - 1,
         "like": (org.path if org else "") + "%",
@@ -623,6 +618,16 @@ def hand_written(org) -> list:
         "start": date(YEAR - 1, 1, 1),
         "end": date(YEAR, 12, 31),
     }
+
+
+def hand_written(org) -> list:
+    """The hand-written SQL for the report's tables: the year's (and the year before's) cycles,
+    the units, and the one grouped pass; the rows are fetched, not summed further."""
+    from django.db import connection
+
+    from capuy.reports.tuning import analytic_reads
+
+    params = hand_params(org)
     with analytic_reads(), connection.cursor() as cursor:
         cursor.execute(HAND_SQL_CYCLES, params)
         params["cycles"] = [row[0] for row in cursor.fetchall()]
@@ -743,16 +748,7 @@ def hand_written_tally_years(org, sql: str = HAND_TALLY_YEARS_SQL) -> list:
 
     from capuy.reports.tuning import analytic_reads
 
-    params = {
-        "year": YEAR,
-        "previous": YEAR - 1,
-        "like": (org.path if org else "") + "%",
-        "path": org.path if org else "",
-        "child": (len(org.path) + 4) if org else 4,
-        "depth": (org.depth + 1) if org else 1,
-        "start": date(YEAR - 1, 1, 1),
-        "end": date(YEAR, 12, 31),
-    }
+    params = hand_params(org)
     regions = "depth = %(depth)s"  # the whole country: every province's rows
     if org is not None:
         regions = (
