@@ -393,12 +393,18 @@ def _links_of(ids: list[int]) -> dict[int, list[str]]:
 def _other_template_rows(scoped, cycle: ReviewCycle) -> Iterator[list]:
     """The organizations', collectives' and leaders' reviews, in tree order, each organization
     before its collectives and its leaders' posts (a few per organization)."""
-    kind_order = {SubjectKind.ORGANIZATION: 0, SubjectKind.COLLECTIVE: 1, SubjectKind.LEADER: 2}
+    from django.db.models import Case, IntegerField, Value, When
+
+    kind_rank = Case(
+        When(subject_kind=SubjectKind.ORGANIZATION, then=Value(0)),
+        When(subject_kind=SubjectKind.COLLECTIVE, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
     fields = (*_Subject.FIELDS, *_Subject.OTHER_FIELDS)
-    rows = scoped.exclude(subject_kind=SubjectKind.MEMBER).order_by("org_path", "id")
+    rows = scoped.exclude(subject_kind=SubjectKind.MEMBER).order_by("org_path", kind_rank, "id")
     for chunk in _chunks(rows.values_list(*fields).iterator(chunk_size=2000), 2000):
         subjects = [_Subject.other(cycle, values) for values in chunk]
-        subjects.sort(key=lambda s: (s.org_path, kind_order[s.subject_kind], s.id))
         links = _links_of([s.id for s in subjects if s.is_individual])
         for s in subjects:
             yield [

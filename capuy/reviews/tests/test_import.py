@@ -628,6 +628,33 @@ def other_row(review, self_level="HTTNV", codes="", proposed="HTTNV", decided=""
     return [None, code, name or review.subject_name, "", self_level, codes, proposed, decided]
 
 
+def test_the_template_lists_each_organization_before_its_collectives_posts_and_members(
+    world, cycle
+):
+    from capuy.reviews.imports import subject_code
+
+    rank = {"organization": 0, "collective": 1, "leader": 2, "member": 3}
+    place = {}
+    for r in Review.objects.filter(cycle=cycle):
+        key = {"organization": r.organization_id, "collective": r.committee_id}.get(
+            r.subject_kind, r.seat_id
+        )
+        code = (
+            f"ID{r.member_id}" if r.subject_kind == "member" else subject_code(r.subject_kind, key)
+        )
+        place[code] = (r.org_path, rank[r.subject_kind])
+    book = load_workbook(io.BytesIO(template_bytes(world.users["office"], cycle)))
+    codes = [r[1].value for r in book.worksheets[0].iter_rows(min_row=4)]
+    assert sorted(codes) == sorted(place)  # every subject, once
+    kinds = [place[c][1] for c in codes]
+    first_member = kinds.index(3)
+    assert set(kinds[:first_member]) == {0, 1, 2} and set(kinds[first_member:]) == {3}
+    others = [place[c] for c in codes[:first_member]]
+    assert others == sorted(others, key=lambda p: p[0])  # tree order
+    pairs = zip(others, others[1:], strict=False)
+    assert all(a <= b for a, b in pairs if a[0] == b[0])  # organization, then TT, then CV
+
+
 def test_an_organization_is_imported_beside_its_members(world, cycle):
     cell = Review.objects.get(cycle=cycle, subject_kind="organization", organization=world.cell)
     rows = [other_row(cell, decided="HTTNV"), row(world.members["hung"], decided="HTTNV")]
