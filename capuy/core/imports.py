@@ -130,7 +130,8 @@ class RowErrors:
 # --- opening ----------------------------------------------------------------------------------
 
 
-def _read_limited(upload: IO[bytes] | bytes, max_bytes: int) -> bytes:
+def read_limited(upload: IO[bytes] | bytes, max_bytes: int) -> bytes:
+    """The upload's bytes, refused (``ImportFileError``) beyond ``max_bytes``."""
     if isinstance(upload, bytes | bytearray):
         data = bytes(upload)
     else:
@@ -174,7 +175,7 @@ def open_workbook(
     """
     from python_calamine import CalamineWorkbook
 
-    data = _read_limited(upload, max_bytes)
+    data = read_limited(upload, max_bytes)
     if data.startswith(_ZIP_MAGIC):
         _check_zip(data, max_entries=max_zip_entries, max_unzipped=max_unzipped_bytes)
     elif not data.startswith(_OLE_MAGIC):

@@ -45,6 +45,7 @@ import threading
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
@@ -53,7 +54,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -68,6 +69,7 @@ from capuy.core.imports import (
     find_header,
     first_sheet,
     open_workbook,
+    read_limited,
 )
 from capuy.core.scoping import VIEW
 from capuy.core.vntext import format_date, search_key, unaccent
@@ -951,10 +953,58 @@ def _read(upload, cycle: ReviewCycle, errors: RowErrors) -> list[_Raw]:
     return raws
 
 
+@dataclass
+class _ScopeMembers:
+    """Every member review of a cycle in the user's scope (under the file's organization), with
+    its links: read while calamine reads a large file (it lets go of the GIL), instead of
+    looking the file's codes up after it."""
+
+    by_code: dict[str, _Subject]
+    by_member: dict[int, _Subject]
+    links: dict[int, set[str]]
+
+    @classmethod
+    def read(cls, user, cycle: ReviewCycle, organization) -> _ScopeMembers:
+        visible = Review.objects.visible_to(user, VIEW).filter(
+            cycle=cycle, subject_kind=SubjectKind.MEMBER
+        )
+        if organization is not None:
+            visible = visible.filter(org_path__startswith=organization.path)
+        by_code: dict[str, _Subject] = {}
+        by_member: dict[int, _Subject] = {}
+        for values in _fetch(visible.values_list(*_Subject.FIELDS)):
+            subject = _Subject(cycle, values)
+            by_code[subject.code] = subject
+            by_member[subject.member_id] = subject
+        links: dict[int, set[str]] = defaultdict(set)
+        through = Review.manifestations.through.objects.filter(
+            review_id__in=visible.values("id")
+        ).values_list("review_id", "manifestation__group", "manifestation__number")
+        for review_id, group, number in _fetch(through):
+            links[review_id].add(f"{group}{number}")
+        return cls(by_code, by_member, links)
+
+    @staticmethod
+    def worth_reading(data: bytes, cycle: ReviewCycle, organization) -> bool:
+        """Whether the file looks like most of its scope: a capuy template takes ~57 bytes a
+        row once zipped, so ``len(data) / 40`` over-counts its rows. A small file in a large
+        scope is looked up by its codes instead."""
+        members = (organization or cycle.organization).member_count
+        return members <= MAX_ROWS and len(data) // 40 >= members // 2
+
+
 class _Lookups:
     """The reviews, manifestations and counts the rows refer to, in a few queries."""
 
-    def __init__(self, user, cycle: ReviewCycle, raws: list[_Raw], organization, lock: bool):
+    def __init__(
+        self,
+        user,
+        cycle: ReviewCycle,
+        raws: list[_Raw],
+        organization,
+        lock: bool,
+        scope: _ScopeMembers | None = None,
+    ):
         self.cycle = cycle
         cards: set[str] = set()
         ids: set[int] = set()
@@ -982,6 +1032,15 @@ class _Lookups:
             self._look_up_others(cycle, in_scope, kind, keys)
         bulk = _bulk_in_possible()
         size = MAX_ROWS if bulk else 20_000
+        if scope is not None:  # every member review in scope, read while the file was read
+            for card in cards:
+                if (subject := scope.by_code.get(card)) is not None:
+                    self.by_code[card] = subject
+            for member_id in ids:
+                if (subject := scope.by_member.get(member_id)) is not None:
+                    self.by_code[f"ID{member_id}"] = subject
+            cards = ids = set()  # what was not found is not in scope: see below
+            missing_cards = [c for r in raws if (c := r.code) and c not in self.by_code]
         for chunk in _chunks(sorted(cards), size):
             where = _in_table("member__card_number", chunk, "text") if bulk else None
             for values in _fetch(
@@ -998,8 +1057,16 @@ class _Lookups:
                 subject = _Subject(cycle, values)
                 self.by_code[f"ID{subject.member_id}"] = subject
         # Codes not found in scope: in the cycle but outside the scope, or not in the cycle.
-        missing_cards = [c for c in cards if c not in self.by_code]
-        missing_ids = [i for i in ids if f"ID{i}" not in self.by_code]
+        if scope is None:
+            missing_cards = [c for c in cards if c not in self.by_code]
+            missing_ids = [i for i in ids if f"ID{i}" not in self.by_code]
+        else:
+            missing_ids = [i for c in missing_cards if (i := _member_id_from_code(c)) is not None]
+            missing_cards = [
+                c
+                for c in set(missing_cards)
+                if _member_id_from_code(c) is None and _other_from_code(c) is None
+            ]
         if missing_cards or missing_ids:
             from capuy.members.models import Member
 
@@ -1030,6 +1097,9 @@ class _Lookups:
         self.manifestations = {m.code: m for m in Manifestation.objects.all()}
         self.links: dict[int, set[str]] = defaultdict(set)
         review_ids = [s.id for s in self.by_code.values()]
+        if scope is not None:
+            self.links.update(scope.links)
+            review_ids = [s.id for s in self.by_code.values() if s.subject_kind != "member"]
         through = Review.manifestations.through.objects
         for chunk in _chunks(review_ids, size):
             where = _in_table("review_id", chunk, "bigint") if bulk else None
@@ -1136,8 +1206,17 @@ def review_import_check(
     checked (``_BulkWriter``); ``result.written`` then says how many reviews were updated."""
     result = ImportCheck(filename=filename)
     errors = result.errors
+    scope = None
     try:
-        raws = _read(upload, cycle, errors)
+        data = read_limited(upload, MAX_BYTES)
+        if (
+            save_above is not None
+            and connection.vendor == "postgresql"
+            and _ScopeMembers.worth_reading(data, cycle, organization)
+        ):
+            raws, scope = _read_beside_scope(data, cycle, errors, acting_user, organization)
+        else:
+            raws = _read(data, cycle, errors)
     except ImportFileError as exc:
         errors.add(0, "", exc)
         return result
@@ -1147,7 +1226,7 @@ def review_import_check(
         return result
 
     with transaction.atomic():  # the lookups' temporary tables live in a transaction
-        lookups = _Lookups(acting_user, cycle, raws, organization, lock)
+        lookups = _Lookups(acting_user, cycle, raws, organization, lock, scope)
     writer = None
     if save_above is not None and len(raws) > save_above and connection.vendor == "postgresql":
         writer = _BulkWriter(acting_user, cycle, filename, lookups)
@@ -1160,6 +1239,24 @@ def review_import_check(
             result.written = writer.finish()
             result.sent = writer.sent
     return result
+
+
+def _read_beside_scope(data: bytes, cycle, errors, user, organization):
+    """``_read`` in a second thread (calamine lets go of the GIL while it unzips and parses)
+    while this one reads the scope's member reviews from the database."""
+    language = translation.get_language()
+
+    def read() -> list[_Raw]:
+        with translation.override(language):
+            return _read(data, cycle, errors)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(read)
+        try:
+            scope = _ScopeMembers.read(user, cycle, organization)
+        finally:
+            raws = reading.result()  # raises ImportFileError as _read does
+    return raws, scope
 
 
 def _check_rows(acting_user, cycle, raws, lookups, organization, result, writer) -> None:
@@ -1891,7 +1988,8 @@ class _BulkWriter:
             self.sent += len(updates)
             # old links to delete only where the file relinks a review that had some
             relinks = any(u[21] is not None and self.links.get(u[0]) for u in updates)
-            self.queue.put((updates, relinks))
+            # the COPY text is built here: this thread has time to spare, the writer has none
+            self.queue.put(("".join(_copy_lines(updates)), relinks))
 
     def finish(self) -> int:
         """Wait for the writes; the number of reviews updated. Raises what a write raised."""
@@ -1905,10 +2003,10 @@ class _BulkWriter:
         while (chunk := self.queue.get()) is not None:
             try:
                 if self.failure is None:
-                    updates, relinks = chunk
+                    text, relinks = chunk
                     with self.raw.cursor() as cursor:
                         self.changed += _write_chunk(
-                            cursor, updates, self.plain_data, self.user_id, self.now, relinks
+                            cursor, text, self.plain_data, self.user_id, self.now, relinks
                         )
             except BaseException as error:  # re-raised by finish(), in the checking thread
                 self.failure = error
@@ -1919,19 +2017,17 @@ class _BulkWriter:
 _PLAIN_SNAPSHOT = {"ratings": {}, "score_general": None, "score_tasks": None, "conditions": {}}
 
 
-def _write_chunk(
-    cursor, updates: list[tuple], plain_data: str, user_id, now, relinks: bool = True
-) -> int:
+def _write_chunk(cursor, text: str, plain_data: str, user_id, now, relinks: bool = True) -> int:
     """PostgreSQL: one chunk of ``_BulkWriter``'s tuples saved; the number of reviews updated.
 
-    The tuples are COPYed into the temporary table, then one UPDATE … FROM it writes the
+    ``text`` (the tuples as ``_copy_lines`` writes them) is COPYed into the temporary table,
+    then one UPDATE … FROM it writes the
     reviews still as the check saw them and, from what it returns, their history rows; the
     links and the events (each review's in step order, so the ids follow the file as the
     row-by-row inserts did) are inserted from the same table in SQL."""
     cursor.execute("TRUNCATE capuy_review_import")
     with cursor.copy("COPY capuy_review_import FROM STDIN") as copy:
-        for block in _copy_lines(updates):
-            copy.write(block)
+        copy.write(text)
     history_table, columns = _history_columns(Review)
     returned = ", ".join(f"r.{c}" for c in columns)
     cursor.execute(

@@ -533,11 +533,11 @@ def test_a_review_changed_after_the_check_stops_the_bulk_save(world, cycle, monk
         original_chunk = imports._write_chunk
         lan_review = review_of(cycle, lan).pk
 
-        def meanwhile_chunk(cursor, updates, *args):
+        def meanwhile_chunk(cursor, text, *args):
             cursor.execute(
                 "UPDATE reviews_review SET self_level = 'HTNV' WHERE id = %s", [lan_review]
             )
-            return original_chunk(cursor, updates, *args)
+            return original_chunk(cursor, text, *args)
 
         monkeypatch.setattr(imports, "_write_chunk", meanwhile_chunk)
     else:
@@ -605,7 +605,7 @@ def test_a_failing_write_stops_the_import_and_saves_nothing(world, cycle, monkey
     if connection.vendor != "postgresql":
         pytest.skip("saving while checking is PostgreSQL's bulk path")
 
-    def broken(cursor, updates, *args):
+    def broken(cursor, text, *args):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(imports, "_write_chunk", broken)
@@ -613,6 +613,64 @@ def test_a_failing_write_stops_the_import_and_saves_nothing(world, cycle, monkey
     with pytest.raises(RuntimeError, match="disk full"):
         commit(world.users["office"], cycle, xlsx(rows), service_rows=0)
     assert saved_nothing(cycle)
+
+
+def test_reading_the_scope_beside_the_file_gives_the_same_checks_and_rows(world, monkeypatch):
+    """A large file is read in a second thread while the scope's member reviews are read from
+    the database (PostgreSQL); the rows and every message are the same as looking the codes
+    up after reading."""
+    from capuy.reviews import imports
+
+    if connection.vendor != "postgresql":
+        pytest.skip("reading beside the file is part of PostgreSQL's bulk path")
+    grassroots, cell, people = big_grassroots(world, members=6)
+    cycle = open_cycle(world)
+    services.review_self_assess(
+        acting_user=world.users["office"],
+        review=review_of(cycle, people[0]),
+        level="HTNV",
+        manifestations=[manifestation("A2")],
+    )
+    cell_review = Review.objects.get(cycle=cycle, subject_kind="organization", organization=cell)
+    rows = [
+        row(people[0], "HTTNV", "A1, B2", "HTTNV", decided="HTTNV"),
+        [None, f"ID{people[1].pk}", people[1].full_name, "", "HTTNV", "A3", "HTTNV"],
+        row(people[2], "Tốt", "C1", ""),
+        other_row(cell_review),
+        [None, "KHONG-CO", "Ai đó", "", "HTTNV", "A1", ""],
+        [None, "ID999999", "Ai đó", "", "HTTNV", "A1", ""],
+        row(people[3]),
+        row(people[3]),
+    ]
+    data = xlsx(rows)
+    outcomes = []
+    for ahead in (False, True):
+        monkeypatch.setattr(
+            imports._ScopeMembers, "worth_reading", staticmethod(lambda *a, ahead=ahead: ahead)
+        )
+        result = commit(world.users["office"], cycle, data, service_rows=0)
+        outcomes.append((errors_of(result), result.saved, len(result.rows)))
+    assert outcomes[0] == outcomes[1]
+    assert [e[:2] for e in outcomes[0][0]] == [
+        (8, "Mã đối tượng"),
+        (9, "Mã đối tượng"),
+        (11, "Mã đối tượng"),
+    ]
+    fixed = xlsx([r for i, r in enumerate(rows) if i not in (4, 5, 7)])
+    saved = []
+    for ahead in (False, True):
+        monkeypatch.setattr(
+            imports._ScopeMembers, "worth_reading", staticmethod(lambda *a, ahead=ahead: ahead)
+        )
+        try:
+            with transaction.atomic():
+                result = commit(world.users["office"], cycle, fixed, service_rows=0)
+                assert errors_of(result) == [] and result.saved == 5
+                saved.append(_state(cycle))
+                raise _Undo
+        except _Undo:
+            pass
+    assert saved[0] == saved[1]
 
 
 # --- organizations, leadership collectives and leaders' posts ------------------------------------
