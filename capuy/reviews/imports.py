@@ -600,11 +600,9 @@ class _Subject:
     """The fields of one member review the checks read, loaded in bulk (the services'
     ``_check_*`` helpers and capuy.reviews.access take it like a ``Review``)."""
 
-    __slots__ = (
+    # the review's own columns, read as they are
+    OWN = (
         "id",
-        "cycle",
-        "cycle_id",
-        "subject_kind",
         "member_id",
         "organization_id",
         "org_path",
@@ -625,6 +623,12 @@ class _Subject:
         "proposed_level",
         "decided_level",
         "derived_level",
+    )
+    __slots__ = (
+        *OWN,
+        "cycle",
+        "cycle_id",
+        "subject_kind",
         "subject_name",
         "code",
         "search_name",
@@ -636,27 +640,7 @@ class _Subject:
     )
 
     FIELDS = (
-        "id",
-        "member_id",
-        "organization_id",
-        "org_path",
-        "competent_path",
-        "decision_level",
-        "quota_group",
-        "status",
-        "exemption",
-        "exemption_note",
-        "classify",
-        "locked",
-        "ratings",
-        "score_general",
-        "score_tasks",
-        "conditions",
-        "manifestations_text",
-        "self_level",
-        "proposed_level",
-        "decided_level",
-        "derived_level",
+        *OWN,
         "member__full_name",
         "member__card_number",
         "member__search_text",
