@@ -74,23 +74,31 @@ def find_organization(user, value: str) -> Organization:
     return org
 
 
-class QuyDinh01ReportView(APIView):
-    """The yearly report as JSON."""
+# The parameters every yearly report takes (``org`` goes through ``find_organization``).
+REPORT_PARAMETERS = [
+    OpenApiParameter("year", OpenApiTypes.INT, description=_("Năm báo cáo (mặc định: năm nay)")),
+    OpenApiParameter(
+        "org",
+        OpenApiTypes.STR,
+        description=_("Mã (hoặc id) tổ chức; bỏ trống là toàn bộ phạm vi"),
+    ),
+]
+
+
+class ReportView(APIView):
+    """A yearly report as JSON, with the API's error format."""
 
     def get_exception_handler(self):
         return exception_handler
 
+
+class QuyDinh01ReportView(ReportView):
+    """The yearly report as JSON."""
+
     @extend_schema(
         summary=_("Báo cáo kết quả thực hiện Quy định 01-QĐ/TU năm YYYY"),
         parameters=[
-            OpenApiParameter(
-                "year", OpenApiTypes.INT, description=_("Năm báo cáo (mặc định: năm nay)")
-            ),
-            OpenApiParameter(
-                "org",
-                OpenApiTypes.STR,
-                description=_("Mã (hoặc id) tổ chức; bỏ trống là toàn bộ phạm vi"),
-            ),
+            *REPORT_PARAMETERS,
             OpenApiParameter(
                 "confirmed_only",
                 OpenApiTypes.BOOL,
@@ -180,23 +188,13 @@ class XepLoaiReportSerializer(serializers.Serializer):
     tables = XepLoaiTableSerializer(many=True)
 
 
-class XepLoaiReportView(APIView):
+class XepLoaiReportView(ReportView):
     """The review statistics as JSON: ``GET /api/v1/reports/xep-loai?year=2019&org=CODE``."""
-
-    def get_exception_handler(self):
-        return exception_handler
 
     @extend_schema(
         summary=_("Báo cáo kết quả kiểm điểm, đánh giá, xếp loại chất lượng năm YYYY"),
         parameters=[
-            OpenApiParameter(
-                "year", OpenApiTypes.INT, description=_("Năm báo cáo (mặc định: năm nay)")
-            ),
-            OpenApiParameter(
-                "org",
-                OpenApiTypes.STR,
-                description=_("Mã (hoặc id) tổ chức; bỏ trống là toàn bộ phạm vi"),
-            ),
+            *REPORT_PARAMETERS,
         ],
         responses=XepLoaiReportSerializer,
     )
