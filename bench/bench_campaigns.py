@@ -38,10 +38,10 @@ OUT = ROOT / "bench" / "out"
 DB_NAME = "capuy_bench_campaigns"
 DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
 sys.path.insert(0, str(ROOT))
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DB_URL)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "capuy.settings")
-os.environ.setdefault("CAPUY_ENV", "development")
-os.environ.setdefault("DEBUG", "0")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchdb import use_database  # noqa: E402
+
+use_database(DB_URL)
 
 LIMITS_MS = {"province": 100, "country": 500}
 PROVINCES = 63

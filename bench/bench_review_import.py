@@ -36,12 +36,9 @@ DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
 FILE = OUT / "review_results_100k.xlsx"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdb import ensure_database, setup_django  # noqa: E402
+from benchdb import ensure_database, setup_django, use_database  # noqa: E402
 
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DB_URL)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "capuy.settings")
-os.environ.setdefault("CAPUY_ENV", "development")
-os.environ.setdefault("DEBUG", "0")
+use_database(DB_URL)
 
 GRASSROOTS = 100
 CELLS = 10  # per grassroots organization

@@ -28,7 +28,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date, datetime
@@ -39,10 +38,10 @@ OUT = ROOT / "bench" / "out"
 DB_NAME = "capuy_bench_reviews"
 DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
 sys.path.insert(0, str(ROOT))
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DB_URL)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "capuy.settings")
-os.environ.setdefault("CAPUY_ENV", "development")
-os.environ.setdefault("DEBUG", "0")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchdb import ensure_database, setup_django, use_database  # noqa: E402
+
+use_database(DB_URL)
 
 LIMITS_MS = {"country": 500, "province": 100}
 YEAR = 2020  # the report's year; YEAR - 1 gives the year-over-year columns
@@ -75,28 +74,6 @@ def step(position: int) -> str:
         position, rest = divmod(position, 36)
         digits = ALPHABET[rest] + digits
     return digits.rjust(4, "0")
-
-
-def ensure_database(fresh: bool) -> None:
-    env = {**os.environ, "PGHOST": "127.0.0.1", "PGUSER": "postgres"}
-    exists = subprocess.run(
-        ["psql", "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'", "postgres"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    ).stdout.strip()
-    if exists and fresh:
-        subprocess.run(["dropdb", DB_NAME], env=env, check=True)
-        exists = ""
-    if not exists:
-        subprocess.run(["createdb", DB_NAME], env=env, check=True)
-
-
-def setup_django():
-    import django
-
-    django.setup()
 
 
 # --- generation -------------------------------------------------------------------------------
@@ -1159,7 +1136,7 @@ def main() -> None:
     parser.add_argument("--no-measure", action="store_true")
     args = parser.parse_args()
     if args.generate:
-        ensure_database(fresh=True)
+        ensure_database(DB_NAME, fresh=True)
     setup_django()
     out: dict = {"when": datetime.now().isoformat(timespec="seconds")}
     if args.generate:

@@ -8,6 +8,15 @@ import os
 import subprocess
 
 
+def use_database(url: str) -> None:
+    """Point Django at the benchmark's database (``BENCH_DATABASE_URL`` overrides ``url``) with
+    the development settings and DEBUG off; call before ``setup_django``."""
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", url)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "capuy.settings")
+    os.environ.setdefault("CAPUY_ENV", "development")
+    os.environ.setdefault("DEBUG", "0")
+
+
 def pg_env() -> dict:
     return {**os.environ, "PGHOST": "127.0.0.1", "PGUSER": "postgres"}
 
