@@ -4,7 +4,8 @@
 ``POST /review-cycles/``); once done, ``result`` names what the job produced: the opened
 cycle (its id, API resource, page and counts) or the file, fetched with
 ``GET /jobs/{id}/download/``. Like the pages, a job is private to the user who started it:
-anyone else's answers 404, administrators included.
+anyone else's answers 404, administrators included. An object the user may no longer see (a
+role revoked since the job ran) is not named: ``result`` is null and ``result_note`` says why.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from capuy.api.permissions import SignedInPermission
 from capuy.api.viewsets import ScopedViewSet
 
 from .models import Job
-from .services import job_result
+from .services import job_result, job_results
 from .views import file_response
 
 
@@ -44,14 +47,38 @@ class JobResultSerializer(serializers.Serializer):
     )
 
 
+def _user(context: dict):
+    request = context.get("request")
+    return getattr(request, "user", None)
+
+
+class JobListSerializer(serializers.ListSerializer):
+    """Re-checks what a page of jobs produced in one query per type of object, not per job."""
+
+    def to_representation(self, data):
+        jobs = list(data.all() if hasattr(data, "all") else data)
+        results = job_results(jobs, user=_user(self.context))
+        self.context.setdefault("job_results", {}).update(
+            zip((job.pk for job in jobs), results, strict=True)
+        )
+        return super().to_representation(jobs)
+
+
 class JobSerializer(serializers.ModelSerializer):
     """Một tác vụ dài: progress while it runs, then what it produced (``result``)."""
 
     url = serializers.SerializerMethodField(help_text=_("Địa chỉ để theo dõi tác vụ."))
     result = serializers.SerializerMethodField()
+    result_note = serializers.SerializerMethodField(
+        help_text=_(
+            "Khi tác vụ đã tạo một đối tượng mà người dùng nay không còn quyền xem: lời giải "
+            "thích (result khi đó là null); còn lại để trống."
+        )
+    )
 
     class Meta:
         model = Job
+        list_serializer_class = JobListSerializer
         fields = [
             "id",
             "url",
@@ -64,16 +91,24 @@ class JobSerializer(serializers.ModelSerializer):
             "created_at",
             "finished_at",
             "result",
+            "result_note",
         ]
         read_only_fields = fields
 
     def get_url(self, obj) -> str:
         return _absolute(self.context.get("request"), reverse("api:job-detail", args=[obj.pk]))
 
+    def _result(self, obj):
+        # Computed once per job (result and result_note both read it); a list fills it ahead.
+        results = self.context.setdefault("job_results", {})
+        if obj.pk not in results:
+            results[obj.pk] = job_result(obj, user=_user(self.context))
+        return results[obj.pk]
+
     @extend_schema_field(JobResultSerializer(allow_null=True))
     def get_result(self, obj) -> dict | None:
-        result = job_result(obj)
-        if result is None:
+        result = self._result(obj)
+        if result is None or result.withheld:
             return None
         request = self.context.get("request")
         return {
@@ -85,11 +120,27 @@ class JobSerializer(serializers.ModelSerializer):
             "data": result.data,
         }
 
+    def get_result_note(self, obj) -> str:
+        result = self._result(obj)
+        return result.label if result is not None and result.withheld else ""
+
 
 def job_accepted(request, job: Job) -> Response:
     """``202 Accepted`` for work handed to a job: the job, and where to poll it."""
     data = JobSerializer(job, context={"request": request}).data
     return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+
+class DownloadNegotiation(DefaultContentNegotiation):
+    """A download answers with the file whatever the client accepts (``application/octet-stream``,
+    the file's own type, ``*/*``…): only JSON renderers are installed, and DRF would refuse
+    such a client with 406 before the view runs. Errors are still JSON (the first renderer)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except NotAcceptable:
+            return renderers[0], renderers[0].media_type
 
 
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -112,7 +163,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
         },
         summary=_("Tải tệp kết quả của một tác vụ đã hoàn thành"),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], content_negotiation_class=DownloadNegotiation)
     def download(self, request, pk=None):
         """The result file of a finished file job (an export), as the page offers it."""
         return file_response(self.get_object())

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core.files import File
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from capuy.core.scoping import VIEW
 from capuy.core.vntext import unaccent
 
 from .models import Job, JobStatus
@@ -40,18 +44,36 @@ JOB_RESULTS: dict[str, str] = {
     "reviews.open_cycle": "capuy.reviews.tasks.open_cycle_result",
 }
 
+# Result type (the object's API resource) → its model. The user's scope may have narrowed since
+# the job ran, so every time a job is shown its object is re-selected through the model's
+# ``visible_to``, as its own page and resource do; a type missing here is never linked.
+RESULT_MODELS: dict[str, str] = {
+    "review-cycle": "reviews.ReviewCycle",
+}
+
+FILE = "file"
+WITHHELD_NOTE = gettext_lazy("Không còn quyền xem kết quả này.")
+
 
 @dataclass(frozen=True)
 class JobResult:
     """What a finished job produced: a file, or an object with its page and API resource."""
 
     type: str  # "file", or the API resource name of the object ("review-cycle")
-    label: str  # the link's text on the job pages
+    label: str  # the link's text on the job pages (or the note of a withheld result)
     page_url: str
     api_url: str
     id: int | None = None
     name: str = ""
     data: dict = field(default_factory=dict)  # kind-specific details (an opening's counts)
+    withheld: bool = False  # the job made an object the user may no longer see: no link
+
+
+def _withheld(result: JobResult) -> JobResult:
+    """The result without anything that names the object: only its type and the note."""
+    return JobResult(
+        type=result.type, label=str(WITHHELD_NOTE), page_url="", api_url="", withheld=True
+    )
 
 
 def job_start(*, user, kind: str, title: str, params: dict) -> Job:
@@ -67,15 +89,49 @@ def job_start(*, user, kind: str, title: str, params: dict) -> Job:
     return job
 
 
-def job_result(job: Job) -> JobResult | None:
-    """What ``job`` produced once done (``None`` before, after a failure, or for nothing)."""
+def job_result(job: Job, *, user) -> JobResult | None:
+    """What ``job`` produced once done, as ``user`` may see it now (``None`` before, after a
+    failure, or for nothing; a withheld result for an object out of the user's scope)."""
+    return job_results([job], user=user)[0]
+
+
+def job_results(jobs: Iterable[Job], *, user) -> list[JobResult | None]:
+    """``job_result`` of each job, re-checking the objects in one query per result type."""
+    results = [_made_by(job) for job in jobs]
+    visible = _visible_ids(results, user)
+    return [
+        result
+        if result is None or result.type == FILE or (result.type, result.id) in visible
+        else _withheld(result)
+        for result in results
+    ]
+
+
+def _visible_ids(results: list[JobResult | None], user) -> set[tuple[str, int]]:
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for result in results:
+        if result is not None and result.type != FILE and result.id is not None:
+            wanted[result.type].add(result.id)
+    visible: set[tuple[str, int]] = set()
+    for type_, ids in wanted.items():
+        if type_ not in RESULT_MODELS:
+            logger.error("Job result type %r has no model in RESULT_MODELS; not linked", type_)
+            continue
+        model = apps.get_model(RESULT_MODELS[type_])
+        rows = model._default_manager.visible_to(user, VIEW).filter(pk__in=ids)
+        visible.update((type_, pk) for pk in rows.values_list("pk", flat=True))
+    return visible
+
+
+def _made_by(job: Job) -> JobResult | None:
+    """What ``job`` produced, read from its row alone (before any scope check)."""
     if job.status != JobStatus.DONE:
         return None
     if job.kind in JOB_RESULTS:
         return import_string(JOB_RESULTS[job.kind])(job)
     if job.result_file:
         return JobResult(
-            type="file",
+            type=FILE,
             label=_("Tải về"),
             page_url=reverse("jobs:download", args=[job.pk]),
             api_url=reverse("api:job-download", args=[job.pk]),

@@ -2,7 +2,8 @@
 what the job made (``services.job_result``).
 
 A job is private to the user who started it: its file was cut to that user's scope, so anyone
-else, administrators included, gets a 404.
+else, administrators included, gets a 404. The object a job made is linked only while the user
+may still see it (``job_result`` re-checks it through ``visible_to``); otherwise the page says so.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .models import Job, JobStatus
-from .services import job_result
+from .services import job_result, job_results
 
 RECENT = 50
 
@@ -25,19 +26,19 @@ def _own_job_or_404(user, pk) -> Job:
     return job
 
 
-def _context(job: Job) -> dict:
+def _context(job: Job, user) -> dict:
     return {
         "job": job,
         "finished": job.status in (JobStatus.DONE, JobStatus.FAILED),
-        "result": job_result(job),
+        "result": job_result(job, user=user),
     }
 
 
 @login_required
 @require_GET
 def job_list(request):
-    jobs = Job.objects.filter(user=request.user).order_by("-created_at")[:RECENT]
-    rows = [(job, job_result(job)) for job in jobs]
+    jobs = list(Job.objects.filter(user=request.user).order_by("-created_at")[:RECENT])
+    rows = list(zip(jobs, job_results(jobs, user=request.user), strict=True))
     return render(request, "jobs/list.html", {"rows": rows})
 
 
@@ -46,7 +47,7 @@ def job_list(request):
 @never_cache
 def job_detail(request, pk):
     job = _own_job_or_404(request.user, pk)
-    return render(request, "jobs/detail.html", _context(job))
+    return render(request, "jobs/detail.html", _context(job, request.user))
 
 
 @login_required
@@ -54,7 +55,7 @@ def job_detail(request, pk):
 @never_cache
 def job_progress(request, pk):
     job = _own_job_or_404(request.user, pk)
-    return render(request, "jobs/_progress.html", _context(job))
+    return render(request, "jobs/_progress.html", _context(job, request.user))
 
 
 @login_required

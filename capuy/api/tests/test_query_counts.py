@@ -90,8 +90,9 @@ LISTS = {
     "terms": (add_terms, 6),
     "committees": (add_committees, 6),
     "seats": (add_seats, 6),
-    # a job is the user's own: no role grants to read; what it produced comes from its row
-    "jobs": (add_jobs, 5),
+    # a job is the user's own; what it produced is re-checked against the scope: the role
+    # grants, then one visible_to query per type of result, however many jobs
+    "jobs": (add_jobs, 7),
 }
 
 

@@ -1,6 +1,8 @@
 """``/api/v1/jobs/``: the user's own jobs, what each produced, nobody else's."""
 
 import io
+import json
+import uuid
 
 import pytest
 from rest_framework.test import APIClient
@@ -91,3 +93,88 @@ def test_jobs_are_read_only(api, export):
     assert client.post("/api/v1/jobs/", {}, format="json").status_code == 405
     assert client.delete(f"/api/v1/jobs/{export.pk}/").status_code == 405
     assert Job.objects.filter(pk=export.pk, status=JobStatus.QUEUED).exists()
+
+
+def test_a_cycle_the_user_can_no_longer_see_is_withheld_from_the_job(
+    api, world, cycle_job, move_staff_away
+):
+    # given a finished opening whose cycle the staff saw when it ran
+    job, cycle = cycle_job
+    client = api("staff")
+    before = client.get(f"/api/v1/jobs/{job.pk}/").json()
+    assert before["result"]["id"] == cycle.pk
+
+    # when their role moves to the other district
+    move_staff_away()
+
+    # then the job is still there, done, without a word of the cycle
+    assert client.get(f"/api/v1/review-cycles/{cycle.pk}/").status_code == 404
+    detail = client.get(f"/api/v1/jobs/{job.pk}/")
+    listed = client.get("/api/v1/jobs/").json()["results"]
+    for text in (detail.content.decode(), json.dumps(listed, ensure_ascii=False)):
+        assert cycle.name not in text
+        assert "review-cycle" not in text
+        assert f"/danh-gia/{cycle.pk}/" not in text
+    for body in (detail.json(), listed[0]):
+        assert body["id"] == str(job.pk) and body["status"] == "done"
+        assert body["result"] is None
+        assert body["result_note"] == "Không còn quyền xem kết quả này."
+    assert before["result_note"] == ""
+
+
+def test_the_result_note_is_blank_for_a_file_and_for_a_running_job(api, export):
+    client = api("staff")
+    assert client.get(f"/api/v1/jobs/{export.pk}/").json()["result_note"] == ""
+    job_finish(export.pk, file=io.BytesIO(b"PK"), name="a.xlsx")
+    assert client.get(f"/api/v1/jobs/{export.pk}/").json()["result_note"] == ""
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        None,
+        "application/octet-stream",
+        "*/*",
+        XLSX,
+        "application/json",
+        "application/octet-stream, application/json;q=0.5",
+        "text/html",
+    ],
+)
+def test_the_file_downloads_whatever_the_client_accepts(api, export, accept):
+    job_finish(export.pk, file=io.BytesIO(b"PK-accept"), name="Danh sách.xlsx")
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+
+    response = api("staff").get(f"/api/v1/jobs/{export.pk}/download/", **headers)
+
+    assert response.status_code == 200, response.content
+    assert b"".join(response.streaming_content) == b"PK-accept"
+    assert response["Content-Type"] == XLSX
+    assert response["Content-Disposition"] == 'attachment; filename="danh_sach.xlsx"'
+
+
+@pytest.mark.parametrize(
+    "accept", [None, "application/octet-stream", "*/*", XLSX, "application/json"]
+)
+def test_download_errors_answer_in_json_whatever_the_client_accepts(api, world, export, accept):
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+    others = Job.objects.create(
+        user=world.users["office"], kind="members.export_xlsx", title="Của văn phòng"
+    )
+    job_finish(others.pk, file=io.BytesIO(b"PK"), name="a.xlsx")
+    cases = {
+        "not finished": (api("staff"), export.pk, 404),
+        "not found": (api("staff"), uuid.uuid4(), 404),
+        "not yours": (api("staff"), others.pk, 404),
+        "not signed in": (api(), others.pk, (401, 403)),
+    }
+
+    for case, (client, pk, expected) in cases.items():
+        response = client.get(f"/api/v1/jobs/{pk}/download/", **headers)
+
+        assert response.status_code in (expected if isinstance(expected, tuple) else (expected,))
+        assert response["Content-Type"] == "application/json", case
+        assert response.json()["detail"], case

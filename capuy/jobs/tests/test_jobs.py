@@ -1,12 +1,17 @@
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from capuy.jobs.models import Job, JobStatus
 from capuy.jobs.services import (
+    JOB_RESULTS,
+    JobResult,
     job_finish,
     job_progress,
+    job_result,
     job_running,
     job_start,
     result_filename,
@@ -155,3 +160,90 @@ def test_an_unfinished_or_failed_cycle_opening_links_nothing(as_user, world):
 
     assert 'data-testid="job-result"' not in running
     assert 'data-testid="job-result"' not in failed and 'data-testid="job-failed"' in failed
+
+
+def test_a_cycle_the_user_can_no_longer_see_is_not_linked_on_the_job_pages(
+    as_user, world, cycle_job, move_staff_away
+):
+    # given a finished opening whose cycle the staff saw when it ran
+    job, cycle = cycle_job
+    client = as_user("staff")
+    pages = (
+        reverse("jobs:detail", args=[job.pk]),
+        reverse("jobs:progress", args=[job.pk]),
+        reverse("jobs:list"),
+    )
+    assert all(cycle.get_absolute_url() in client.get(url).content.decode() for url in pages)
+
+    # when their role moves to the other district
+    move_staff_away()
+
+    # then the pages still show the job, done, but neither link nor name the cycle
+    assert client.get(cycle.get_absolute_url()).status_code == 404
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert cycle.get_absolute_url() not in html, url
+        assert cycle.name not in html, url
+        assert 'data-testid="job-result"' not in html, url
+        assert f'data-testid="job-result-{job.pk}"' not in html, url
+        assert "Không còn quyền xem kết quả này." in html, url
+        assert "Hoàn thành" in html and "Đã mở đợt." in html, url
+    detail = client.get(pages[0]).content.decode()
+    assert 'data-testid="job-result-withheld"' in detail and 'data-status="done"' in detail
+    listing = client.get(pages[2]).content.decode()
+    assert f'data-testid="job-result-withheld-{job.pk}"' in listing
+
+
+def test_a_result_whose_cycle_is_gone_is_withheld_too(world, cycle_job):
+    from capuy.reviews.models import ReviewCycle
+
+    job, cycle = cycle_job
+    ReviewCycle.objects.filter(pk=cycle.pk).update(organization=world.other_district)
+
+    result = job_result(job, user=world.users["staff"])
+
+    assert result.withheld and result.id is None and result.page_url == result.api_url == ""
+    assert result.data == {} and result.name == ""
+
+
+def mystery_result(job):
+    return JobResult(type="mystery", label="Xem", page_url="/bi-an/", api_url="/api/bi-an/", id=1)
+
+
+def test_a_result_type_without_a_registered_model_is_never_linked(world, monkeypatch):
+    monkeypatch.setitem(JOB_RESULTS, "tests.mystery", f"{__name__}.mystery_result")
+    job = Job.objects.create(
+        user=world.users["root"], kind="tests.mystery", title="Bí ẩn", status=JobStatus.DONE
+    )
+
+    result = job_result(job, user=world.users["root"])
+
+    assert result.withheld and result.page_url == ""
+
+
+def test_job_list_rechecks_results_in_a_fixed_number_of_queries(as_user, world, cycle_job):
+    job, cycle = cycle_job
+    client = as_user("staff")
+
+    def add(count):
+        for i in range(count):
+            Job.objects.create(
+                user=world.users["staff"],
+                kind="reviews.open_cycle",
+                title=f"Mở đợt {i}",
+                status=JobStatus.DONE,
+                params={"cycle_id": cycle.pk if i % 2 else cycle.pk + 1000 + i},
+            )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("jobs:list"))
+        assert response.status_code == 200
+        return len(captured)
+
+    add(2)
+    few = queries()
+    add(20)
+    many = queries()
+
+    assert few == many
