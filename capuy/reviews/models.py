@@ -321,10 +321,19 @@ class Review(models.Model):
     # Opening a national cycle writes 5.6 million rows in one statement, so this table is
     # lean on purpose: few indexes (the composite ones below lead with the columns the checks
     # and reads filter on; the foreign keys get none of their own), and no database-level
-    # foreign-key constraint on the three columns every row fills. PostgreSQL checks such a
-    # constraint row by row and locks the referenced row each time (FOR KEY SHARE on every
-    # member), which made the commit cost twice the insert. The opener only inserts ids it
-    # has just joined from their tables, and Django still applies on_delete (CASCADE, PROTECT).
+    # foreign-key constraint. PostgreSQL checks such a constraint row by row and locks the
+    # referenced row each time (FOR KEY SHARE on every member), which made the commit cost
+    # twice the insert; on committee and seat it queued a check for every row, NULL or not
+    # (~7 s an opening). The opener only inserts ids it has just joined from their tables, and
+    # Django still applies on_delete (CASCADE, PROTECT).
+    #
+    # Each row is then rewritten three or four times (self-review, proposal, decision), and
+    # an import rewrites a whole province in one transaction. On PostgreSQL the table is
+    # therefore half-filled (fillfactor 50, migration 0006) and no index holds a column those
+    # steps change: the new version of a row then stays on its page (a "HOT" update, no index
+    # entry to add) instead of landing in whatever hole the free-space map offers across the
+    # country's table — measured on 11,8 M reviews, an import's UPDATE dirtied two pages a
+    # row and wrote 16 times the WAL.
     cycle = models.ForeignKey(
         ReviewCycle,
         on_delete=models.CASCADE,
@@ -359,6 +368,7 @@ class Review(models.Model):
         related_name="+",
         verbose_name=_("tập thể"),
         db_index=False,
+        db_constraint=False,
     )
     seat = models.ForeignKey(
         "committees.Seat",
@@ -368,6 +378,7 @@ class Review(models.Model):
         related_name="+",
         verbose_name=_("chức vụ"),
         db_index=False,
+        db_constraint=False,
     )
     org_path = models.CharField(max_length=255)
     competent_path = models.CharField(max_length=255, db_default="")
@@ -482,7 +493,9 @@ class Review(models.Model):
                 name="review_cycle_path",
                 opclasses=["int8_ops", "varchar_pattern_ops"],
             ),
-            models.Index(fields=["cycle", "quota_group", "decided_level"], name="review_quota"),
+            # not decided_level: a decision would no longer be a HOT update (see above); a
+            # quota group is a grassroots organization's members, read from the heap
+            models.Index(fields=["cycle", "quota_group"], name="review_quota"),
         ]
         constraints = [
             # member first: it also serves "the reviews of this member" and deleting one
@@ -563,13 +576,18 @@ class ReviewManifestation(models.Model):
     The table Django made for the many-to-many field, kept as it was, with no database
     constraint and no index of its own on ``review`` (the unique ``(review, manifestation)``
     index serves it): an import links 200.000 at once, and each constraint check locked the
-    review row the import had just updated.
+    review row the import had just updated. Nor on ``manifestation``: PostgreSQL checked the
+    200.000 references one by one at commit (0,45 s of a 100.000-row import) against a
+    catalogue of 27 rows, and nothing reads the links by manifestation. Django still refuses
+    to delete a manifestation some review is linked to (PROTECT): the office deactivates it.
     """
 
     review = models.ForeignKey(
         Review, on_delete=models.CASCADE, db_index=False, db_constraint=False
     )
-    manifestation = models.ForeignKey(Manifestation, on_delete=models.CASCADE)
+    manifestation = models.ForeignKey(
+        Manifestation, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
 
     class Meta:
         db_table = "reviews_review_manifestations"

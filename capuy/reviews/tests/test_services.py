@@ -70,6 +70,17 @@ def test_self_assessment_records_level_manifestations_and_an_event(world, cycle)
     assert event.data["manifestations"] == ["A1", "B2"]
 
 
+def test_a_manifestation_someone_linked_cannot_be_deleted_only_deactivated(world, cycle):
+    # the links have no database constraint (an import writes 200.000 of them): Django keeps
+    # the catalogue entry a review points to
+    from django.db.models import ProtectedError
+
+    self_assess(world.users["office"], review_of(cycle, world.members["hung"]))
+    with pytest.raises(ProtectedError):
+        manifestation("A1").delete()
+    manifestation("A2").delete()  # linked by nobody
+
+
 def test_an_individual_self_assessment_without_manifestations_is_refused(world, cycle):
     review = review_of(cycle, world.members["hung"])
     with pytest.raises(ValidationError) as error:

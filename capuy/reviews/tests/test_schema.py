@@ -1,0 +1,77 @@
+"""The review table's shape that keeps a review step cheap at national scale (see the comment on
+``Review``): no index holds what a step changes, and on PostgreSQL half of each page is left
+for the rows' next versions, so that a step is a HOT update on the row's own page."""
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+
+from capuy.reviews.models import Review
+
+# What self-review, proposal, decision, reopening and exemption write (services, imports).
+STEP_COLUMNS = {
+    "status",
+    "exemption",
+    "exemption_note",
+    "classify",
+    "ratings",
+    "score_general",
+    "score_tasks",
+    "conditions",
+    "self_text",
+    "manifestations_text",
+    "manifestations_linked",
+    "self_level",
+    "proposed_level",
+    "decided_level",
+    "derived_level",
+    "locked",
+}
+
+
+def _condition_fields(condition) -> set[str]:
+    if condition is None:
+        return set()
+    fields = set()
+    for child in condition.children:
+        if isinstance(child, Q):
+            fields |= _condition_fields(child)
+        else:
+            fields.add(child[0].split("__")[0])
+    return fields
+
+
+def test_no_index_of_the_reviews_holds_a_column_a_review_step_changes():
+    indexed = set()
+    for index in Review._meta.indexes:
+        indexed |= set(index.fields) | _condition_fields(index.condition)
+    for constraint in Review._meta.constraints:
+        if hasattr(constraint, "fields") and constraint.fields:  # unique: backed by an index
+            indexed |= set(constraint.fields) | _condition_fields(constraint.condition)
+    assert {f.name for f in Review._meta.concrete_fields} >= STEP_COLUMNS
+    assert not indexed & STEP_COLUMNS
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL storage parameter")
+def test_the_review_table_leaves_half_of_each_page_for_the_next_versions():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [Review._meta.db_table]
+        )
+        assert "fillfactor=50" in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index definitions")
+def test_every_index_of_the_reviews_in_the_database_avoids_the_step_columns():
+    # what the database holds, migrations included, not only what the model declares
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+            "AND (a.attnum = ANY(i.indkey) OR pg_get_expr(i.indpred, i.indrelid) LIKE "
+            "'%%' || a.attname || '%%') WHERE i.indrelid = %s::regclass AND a.attnum > 0",
+            [Review._meta.db_table],
+        )
+        columns = {row[0] for row in cursor.fetchall()}
+    assert columns and not columns & STEP_COLUMNS
