@@ -8,7 +8,11 @@ one province → 1 district → 100 grassroots organizations → 1.000 cells of 
 manifestations, the cell's proposal and the grassroots committee's decision, a text date;
 levels spelled as codes, full names and short names; within the 20 % quota).
 
-    CAPUY_ENV=development .venv/bin/python bench/bench_review_import.py [--runs 3]
+    CAPUY_ENV=development .venv/bin/python bench/bench_review_import.py [--runs 3] [--national]
+
+``--national`` puts the same province inside the national database of
+``bench_review_stats.py`` (generate that first), with the file
+``bench/out/review_results_100k_national.xlsx`` and ``review_import_national.json``.
 
 Each run resets the cycle's reviews to "not reviewed", then in one child process: reads the file
 with python-calamine alone (every row, every cell), then runs the whole import
@@ -31,9 +35,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-DB_NAME = "capuy_bench_reviews_import"
+# --national: the same province, file and runs inside bench_review_stats.py's national
+# database (11,8 million reviews of other provinces and years), so that every plan and index
+# the import uses is the one it gets at national scale
+NATIONAL = "--national" in sys.argv
+DB_NAME = "capuy_bench_reviews" if NATIONAL else "capuy_bench_reviews_import"
 DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
-FILE = OUT / "review_results_100k.xlsx"
+SUFFIX = "_national" if NATIONAL else ""
+FILE = OUT / f"review_results_100k{SUFFIX}.xlsx"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchdb import ensure_database, setup_django, use_database  # noqa: E402
@@ -302,6 +311,7 @@ def sql_floor() -> dict:
             "WHERE cycle_id = %s AND subject_kind = 'member') AS numbered",
             [c.pk],
         )
+        cursor.execute("ANALYZE floor_levels")
         returned = ", ".join(f"r.{col}" for col in columns)
         cursor.execute(
             "WITH changed AS (UPDATE reviews_review AS r SET self_level = v.level, "
@@ -350,6 +360,11 @@ def main() -> None:
     parser.add_argument(
         "--no-floor", action="store_true", help="skip the writes-alone SQL run after each run"
     )
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="run inside the national database of bench_review_stats.py (generate it first)",
+    )
     args = parser.parse_args()
     if args.measure:
         setup_django()
@@ -357,12 +372,20 @@ def main() -> None:
         return
     ensure_database(DB_NAME)
     setup_django()
+    if args.national:
+        from capuy.reviews.models import Review
+
+        if not Review.objects.filter(pk__gt=1_000_000).exists():
+            sys.exit("no national data: run bench/bench_review_stats.py --generate first")
     generate()
     runs = []
     for number in range(args.runs):
         reset()
         child = subprocess.run(
-            [sys.executable, __file__, "--measure"], capture_output=True, text=True, check=True
+            [sys.executable, __file__, "--measure", *(["--national"] if args.national else [])],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         figures = json.loads(child.stdout.strip().splitlines()[-1])
         figures.update(counts())
@@ -385,7 +408,9 @@ def main() -> None:
         "limits": {"import_s": LIMIT_S, "ratio": LIMIT_RATIO, "peak_mb": LIMIT_MB},
     }
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "review_import.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    (OUT / f"review_import{SUFFIX}.json").write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False)
+    )
     print(json.dumps({k: v for k, v in summary.items() if k != "runs"}, indent=2))
 
 
