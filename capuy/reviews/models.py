@@ -496,6 +496,13 @@ class Review(models.Model):
             # not decided_level: a decision would no longer be a HOT update (see above); a
             # quota group is a grassroots organization's members, read from the heap
             models.Index(fields=["cycle", "quota_group"], name="review_quota"),
+            # the organizations under a node still undecided (order warnings, closing)
+            models.Index(
+                fields=["cycle", "org_path"],
+                name="review_cycle_units",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+                condition=Q(subject_kind="organization"),
+            ),
         ]
         constraints = [
             # member first: it also serves "the reviews of this member" and deleting one

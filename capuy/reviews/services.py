@@ -538,12 +538,9 @@ def review_propose(
     _check_open(review)
     _check_not_exempt(review)
     _check_unlocked(review)
-    require(
-        review.status != ReviewStatus.PENDING,
-        "__all__",
-        _("%(subject)s chưa tự kiểm điểm: ghi bản tự kiểm điểm trước khi đề xuất mức.")
-        % {"subject": review.subject_name},
-    )
+    if review.status == ReviewStatus.PENDING:  # the subject's name (a query) only when refused
+        message = _("%(subject)s chưa tự kiểm điểm: ghi bản tự kiểm điểm trước khi đề xuất mức.")
+        raise ValidationError({"__all__": message % {"subject": review.subject_name}})
     rules = effective_rules(review.cycle.rule_set)
     _apply_inputs(
         review,
@@ -647,12 +644,9 @@ def review_decide(
     _check_open(review)
     _check_not_exempt(review)
     _check_unlocked(review)
-    require(
-        review.status in (ReviewStatus.SELF_REVIEWED, ReviewStatus.PROPOSED),
-        "__all__",
-        _("%(subject)s chưa tự kiểm điểm: chưa thể quyết định xếp loại.")
-        % {"subject": review.subject_name},
-    )
+    if review.status not in (ReviewStatus.SELF_REVIEWED, ReviewStatus.PROPOSED):
+        message = _("%(subject)s chưa tự kiểm điểm: chưa thể quyết định xếp loại.")
+        raise ValidationError({"__all__": message % {"subject": review.subject_name}})
     rules = effective_rules(review.cycle.rule_set)
     _apply_inputs(
         review, rules, ratings=None, score_general=None, score_tasks=None, conditions=conditions
@@ -717,12 +711,9 @@ def review_reopen(*, acting_user, review: Review, reason: str) -> Review:
     _refuse_if(access.decide_refusal(acting_user, review, _competent_name(review)), NotCompetent)
     _check_open(review)
     require(bool(reason and reason.strip()), "reason", _("Hãy ghi lý do mở lại."))
-    require(
-        review.status == ReviewStatus.DECIDED,
-        "__all__",
-        _("Xếp loại của %(subject)s chưa được quyết định, không cần mở lại.")
-        % {"subject": review.subject_name},
-    )
+    if review.status != ReviewStatus.DECIDED:
+        message = _("Xếp loại của %(subject)s chưa được quyết định, không cần mở lại.")
+        raise ValidationError({"__all__": message % {"subject": review.subject_name}})
     previous = review.decided_level
     review.decided_level = ""
     review.locked = False
