@@ -639,27 +639,9 @@ def review_decide(
     exemption caps), over the excellent quota of the subject's group, for an exempt subject,
     or by someone outside the competent level. Order warnings are recorded, not blocking. The
     review is locked afterwards. The result carries ``warnings`` and ``quota``."""
-    review = _lock_review(acting_user, review)
-    _refuse_if(access.decide_refusal(acting_user, review, _competent_name(review)), NotCompetent)
-    _check_open(review)
-    _check_not_exempt(review)
-    _check_unlocked(review)
-    if review.status not in (ReviewStatus.SELF_REVIEWED, ReviewStatus.PROPOSED):
-        message = _("%(subject)s chưa tự kiểm điểm: chưa thể quyết định xếp loại.")
-        raise ValidationError({"__all__": message % {"subject": review.subject_name}})
-    rules = effective_rules(review.cycle.rule_set)
-    _apply_inputs(
-        review, rules, ratings=None, score_general=None, score_tasks=None, conditions=conditions
+    review, derivation, quota, warnings = _decide_checks(
+        acting_user, review, level, override_reason, conditions
     )
-    derivation = _derive(review, rules)
-    _check_level(review, rules, derivation, level, override_reason)
-    quota = None
-    if level:
-        _quota_lock(review)
-        quota = quota_check_for(review, level)
-        if not quota.ok:
-            raise ValidationError({"level": quota.message})
-    warnings = order_warnings(review)
     review.decided_level = level or ""
     review.derived_level = derivation.level or ""
     review.status = ReviewStatus.DECIDED
@@ -680,6 +662,32 @@ def review_decide(
     review.warnings = warnings
     review.quota = quota
     return review
+
+
+def _decide_checks(acting_user, review: Review, level: str, override_reason: str, conditions):
+    """Everything ``review_decide`` checks before it writes (bench/bench_review_decide.py
+    times this): the locked review, the derivation, the quota and the order warnings."""
+    review = _lock_review(acting_user, review)
+    _refuse_if(access.decide_refusal(acting_user, review, _competent_name(review)), NotCompetent)
+    _check_open(review)
+    _check_not_exempt(review)
+    _check_unlocked(review)
+    if review.status not in (ReviewStatus.SELF_REVIEWED, ReviewStatus.PROPOSED):
+        message = _("%(subject)s chưa tự kiểm điểm: chưa thể quyết định xếp loại.")
+        raise ValidationError({"__all__": message % {"subject": review.subject_name}})
+    rules = effective_rules(review.cycle.rule_set)
+    _apply_inputs(
+        review, rules, ratings=None, score_general=None, score_tasks=None, conditions=conditions
+    )
+    derivation = _derive(review, rules)
+    _check_level(review, rules, derivation, level, override_reason)
+    quota = None
+    if level:
+        _quota_lock(review)
+        quota = quota_check_for(review, level)
+        if not quota.ok:
+            raise ValidationError({"level": quota.message})
+    return review, derivation, quota, order_warnings(review)
 
 
 @transaction.atomic
