@@ -1314,7 +1314,8 @@ def _check_rows(acting_user, cycle, raws, lookups, organization, result, writer)
 
     _check_quota(rules, decisions, planned, lookups, errors)
     failed = errors.rows()
-    result.rows = [row for number, row in sorted(planned.items()) if number not in failed]
+    # planned in the file's order already
+    result.rows = [row for number, row in planned.items() if number not in failed]
 
 
 _key = functools.lru_cache(maxsize=65536)(search_key)
@@ -1350,6 +1351,23 @@ def _missing_message(code: str, lookups: _Lookups, cycle: ReviewCycle, scope_nam
 
 
 _NO_CODES: frozenset[str] = frozenset()
+
+
+# the steps a row takes, by (self-review, proposal, decision) wanted
+_STEPS = {
+    (self_step, propose_step, decide_step): tuple(
+        step
+        for step, wanted in (
+            ("self", self_step),
+            ("propose", propose_step),
+            ("decide", decide_step),
+        )
+        if wanted
+    )
+    for self_step in (False, True)
+    for propose_step in (False, True)
+    for decide_step in (False, True)
+}
 
 
 def _plan_row(user, raw: _Raw, subject: _Subject, rules, lookups, errors) -> ImportRow | None:
@@ -1396,15 +1414,7 @@ def _plan_row(user, raw: _Raw, subject: _Subject, rules, lookups, errors) -> Imp
                 errors.add(number, _first_given(raw), _message(error))
                 return None
         self_step = propose_step = False
-    steps = tuple(
-        step
-        for step, wanted in (
-            ("self", self_step),
-            ("propose", propose_step),
-            ("decide", decide_step),
-        )
-        if wanted
-    )
+    steps = _STEPS[self_step, propose_step, decide_step]
     if not steps:
         return ImportRow(number, subject, "", "", "", (), None, (), None, "", "", "", False)
 
@@ -1944,11 +1954,14 @@ class _BulkWriter:
         self.now = timezone.now()
         self.user_id = acting_user.pk
         # what the checks read from the database is read before the first write
-        lookups.prefetch_quota({s.quota_group for s in lookups.by_code.values()})
-        competent = {s.competent_path for s in lookups.by_code.values()}
+        groups, competent, paths = set(), set(), set()
+        for s in lookups.by_code.values():
+            groups.add(s.quota_group)
+            competent.add(s.competent_path)
+            paths.add(s.org_path)
+        lookups.prefetch_quota(groups)
         lookups.names.update(organization_names(competent))
         lookups.names.update((path, "") for path in competent if path not in lookups.names)
-        paths = {s.org_path for s in lookups.by_code.values()}
         self.make = _Tuples(filename, _member_warnings(cycle, paths))
         self.links = lookups.links  # the reviews' links before the file
         self.plain_data = json.dumps(_PLAIN_SNAPSHOT, ensure_ascii=False)
