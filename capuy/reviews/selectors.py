@@ -407,7 +407,6 @@ def coverage_by_level(cycle: ReviewCycle, user=None) -> list[Coverage]:
 def cycle_coverage(user, cycle: ReviewCycle, root: Organization | None = None) -> list[Coverage]:
     """Per child organization of ``root`` (the user's top node in the cycle by default): one
     grouped query over the path prefix."""
-    qs = _visible_reviews(user, cycle)
     if root is None:
         root = coverage_root(user, cycle)
     if root is None:
@@ -420,7 +419,8 @@ def cycle_coverage(user, cycle: ReviewCycle, root: Organization | None = None) -
         ).order_by("path")
     }
     rows = (
-        qs.filter(org_path__startswith=root.path)
+        Review.objects.filter(cycle=cycle)
+        .visible_under(user, root.path)
         .annotate(branch=Substr("org_path", 1, depth))
         .values_list("branch", "subject_kind", "status")
         .annotate(n=Count("id"))
