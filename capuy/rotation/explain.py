@@ -1,4 +1,4 @@
-"""Why each leader goes where, in plain Vietnamese, from the problem and the solution.
+"""Why each leader goes where, in plain words, from the problem and the solution.
 
 "Đ/c Nguyễn Văn A dự sinh hoạt Chi bộ thôn Đông ngày 05/03/2026 vì: chi bộ thuộc diện ưu
 tiên (Địa bàn khó khăn, trọng số 3); là lượt dự duy nhất của chi bộ trong kỳ; đồng chí còn
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .solver import Pair, Problem, month_index, month_label
+from .solver import Pair, Problem, _, month_index, month_label, ngettext
 
 
 def explain(
@@ -39,27 +39,45 @@ def explain(
         leader = problem.leader_by[leader_key]
         slot = problem.slot_by[slot_key]
         cell = problem.cell_by[slot.cell]
+        day = f"{slot.day:%d/%m/%Y}"
         parts = []
         if pair in problem.pins:
-            parts.append("văn phòng đã ghim phân công này")
+            parts.append(_("văn phòng đã ghim phân công này"))
         if cell.priority:
-            why = reasons.get(cell.key) or "địa bàn được đánh dấu"
-            parts.append(f"chi bộ thuộc diện ưu tiên ({why}, trọng số {cell.weight})")
+            why = reasons.get(cell.key) or _("địa bàn được đánh dấu")
+            parts.append(
+                _("chi bộ thuộc diện ưu tiên (%(why)s, trọng số %(weight)s)")
+                % {"why": why, "weight": cell.weight}
+            )
         else:
-            parts.append(f"chi bộ có trọng số {cell.weight}")
+            parts.append(_("chi bộ có trọng số %(weight)s") % {"weight": cell.weight})
         if cell_visits[cell.key] == 1:
             if cell.priority and rules.cover_priority:
-                parts.append("là lượt dự duy nhất, bảo đảm chi bộ có người dự trong kỳ")
+                parts.append(_("là lượt dự duy nhất, bảo đảm chi bộ có người dự trong kỳ"))
             else:
-                parts.append("là lượt dự duy nhất của chi bộ trong kỳ")
+                parts.append(_("là lượt dự duy nhất của chi bộ trong kỳ"))
         if leader.shortfall:
-            parts.append(f"đồng chí còn thiếu {leader.shortfall} lượt theo quy định")
+            parts.append(
+                ngettext(
+                    "đồng chí còn thiếu %(n)s lượt theo quy định",
+                    "đồng chí còn thiếu %(n)s lượt theo quy định",
+                    leader.shortfall,
+                )
+                % {"n": leader.shortfall}
+            )
         target = problem.target(leader)
-        parts.append(f"đồng chí có {loads[leader_key]} lượt trong kỳ (mức cân bằng {target} lượt)")
+        parts.append(
+            ngettext(
+                "đồng chí có %(n)s lượt trong kỳ (mức cân bằng %(target)s lượt)",
+                "đồng chí có %(n)s lượt trong kỳ (mức cân bằng %(target)s lượt)",
+                loads[leader_key],
+            )
+            % {"n": loads[leader_key], "target": target}
+        )
         mi = month_index(slot.day)
         parts.append(
-            f"tháng {month_label(mi)} đồng chí dự {per_month[leader_key, mi]}/"
-            f"{rules.max_per_month} buổi"
+            _("tháng %(month)s đồng chí dự %(n)s/%(k)s buổi")
+            % {"month": month_label(mi), "n": per_month[leader_key, mi], "k": rules.max_per_month}
         )
         others = [k for k in eligible_for_slot.get(slot_key, []) if k != leader_key]
         if others:
@@ -70,24 +88,37 @@ def explain(
             )
             if lighter == 0:
                 parts.append(
-                    f"trong {len(others) + 1} đồng chí có thể dự buổi này, đồng chí thuộc "
-                    f"nhóm ít lượt nhất"
+                    _("trong %(n)s đồng chí có thể dự buổi này, đồng chí thuộc nhóm ít lượt nhất")
+                    % {"n": len(others) + 1}
                 )
             else:
-                parts.append(f"có {len(others) + 1} đồng chí có thể dự buổi này")
+                parts.append(_("có %(n)s đồng chí có thể dự buổi này") % {"n": len(others) + 1})
         else:
-            parts.append("là đồng chí duy nhất có thể dự buổi này")
+            parts.append(_("là đồng chí duy nhất có thể dự buổi này"))
         last = leader.last_visit.get(cell.key)
         if last is not None:
-            parts.append(f"lần gần nhất đồng chí dự chi bộ này là tháng {month_label(last)}")
+            parts.append(
+                _("lần gần nhất đồng chí dự chi bộ này là tháng %(month)s")
+                % {"month": month_label(last)}
+            )
         elif rules.min_months_between:
-            parts.append(f"đồng chí chưa dự chi bộ này trong {rules.min_months_between} tháng qua")
-        parts.append(f"ngày {slot.day:%d/%m/%Y} không phải ngày lễ, đồng chí không có lịch vắng")
-        if pair in problem.previous and pair not in problem.pins:
-            parts.append("giữ nguyên như phương án lần trước")
-        sentences[pair] = (
-            f"Đ/c {leader.name} dự sinh hoạt {cell.name} ngày {slot.day:%d/%m/%Y} vì: "
-            + "; ".join(parts)
-            + "."
+            parts.append(
+                ngettext(
+                    "đồng chí chưa dự chi bộ này trong %(n)s tháng qua",
+                    "đồng chí chưa dự chi bộ này trong %(n)s tháng qua",
+                    rules.min_months_between,
+                )
+                % {"n": rules.min_months_between}
+            )
+        parts.append(
+            _("ngày %(day)s không phải ngày lễ, đồng chí không có lịch vắng") % {"day": day}
         )
+        if pair in problem.previous and pair not in problem.pins:
+            parts.append(_("giữ nguyên như phương án lần trước"))
+        sentences[pair] = _("Đ/c %(leader)s dự sinh hoạt %(cell)s ngày %(day)s vì: %(why)s.") % {
+            "leader": leader.name,
+            "cell": cell.name,
+            "day": day,
+            "why": "; ".join(parts),
+        }
     return sentences

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -37,12 +38,12 @@ def _sheet(book, title: str, header: list[str], rows: Iterable[list], widths: li
 
 def result_label(plan: RotationPlan) -> str:
     if plan.solver_status == SolverStatus.OPTIMAL:
-        return "Tối ưu"
+        return _("Tối ưu")
     if plan.solver_status == SolverStatus.FEASIBLE and plan.gap is not None:
-        return f"Khả thi, cách cận dưới {format_percent(plan.gap * 100, 2)}"
+        return _("Khả thi, cách cận dưới %(gap)s") % {"gap": format_percent(plan.gap * 100, 2)}
     if plan.solver_status:
         return str(SolverStatus(plan.solver_status).label)
-    return "Chưa giải"
+    return _("Chưa giải")
 
 
 def plan_workbook(plan: RotationPlan) -> bytes:
@@ -50,33 +51,50 @@ def plan_workbook(plan: RotationPlan) -> bytes:
     book = Workbook()
     book.remove(book.active)
     assignments = list(plan_assignments(plan))
-    _sheet(
+    yes = _("Có")
+    sheet = _sheet(
         book,
-        "Phân công",
-        ["STT", "Ngày", "Đồng chí", "Chi bộ", "Ưu tiên", "Trọng số", "Ghim", "Lý do"],
+        _("Phân công"),
+        [
+            _("STT"),
+            _("Ngày"),
+            _("Đồng chí"),
+            _("Chi bộ"),
+            _("Ưu tiên"),
+            _("Trọng số"),
+            _("Ghim"),
+            _("Lý do"),
+        ],
         (
             [
                 i,
                 row.date,
                 row.leader.member.full_name,
                 row.cell.cell.name,
-                "Có" if row.cell.priority else "",
+                yes if row.cell.priority else "",
                 row.cell.weight,
-                "Có" if row.pinned else "",
+                yes if row.pinned else "",
                 row.explanation,
             ]
             for i, row in enumerate(assignments, start=1)
         ),
         [6, 12, 26, 34, 9, 9, 7, 120],
     )
-    for cell in book["Phân công"]["B"][1:]:
+    for cell in sheet["B"][1:]:
         cell.number_format = "DD/MM/YYYY"
-    for cell in book["Phân công"]["H"][1:]:
+    for cell in sheet["H"][1:]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     _sheet(
         book,
-        "Tải theo đồng chí",
-        ["Đồng chí", "Số lượt", "Mức cân bằng", "Tối thiểu phải dự", "Còn thiếu phải bù", "Ghim"],
+        _("Tải theo đồng chí"),
+        [
+            _("Đồng chí"),
+            _("Số lượt"),
+            _("Mức cân bằng"),
+            _("Tối thiểu phải dự"),
+            _("Còn thiếu phải bù"),
+            _("Ghim"),
+        ],
         (
             [r.leader.member.full_name, r.load, r.target, r.required, r.leader.shortfall, r.pinned]
             for r in leader_loads(plan)
@@ -85,34 +103,34 @@ def plan_workbook(plan: RotationPlan) -> bytes:
     )
     _sheet(
         book,
-        "Chi bộ",
-        ["Chi bộ", "Mã", "Ưu tiên", "Lý do ưu tiên", "Trọng số", "Số lượt dự"],
+        _("Chi bộ"),
+        [_("Chi bộ"), _("Mã"), _("Ưu tiên"), _("Lý do ưu tiên"), _("Trọng số"), _("Số lượt dự")],
         (
-            [c.cell.name, c.cell.code, "Có" if c.priority else "", c.reason, c.weight, c.visits]
+            [c.cell.name, c.cell.code, yes if c.priority else "", c.reason, c.weight, c.visits]
             for c in plan_cells(plan)
         ),
         [34, 16, 9, 30, 10, 12],
     )
     summary = plan.summary or {}
     info = [
-        ["Kế hoạch", plan.name],
-        ["Cấp ủy lập", plan.organization.name],
-        ["Kỳ", f"{format_date(plan.period_start)} – {format_date(plan.period_end)}"],
-        ["Tình trạng", str(PlanStatus(plan.status).label)],
-        ["Kết quả giải", result_label(plan)],
-        ["Giá trị mục tiêu", plan.objective],
-        ["Cận dưới đã chứng minh", plan.best_bound],
-        ["Mục tiêu của phương án tham lam", plan.greedy_objective],
-        ["Thời gian giải (giây)", plan.wall_time],
-        ["Số buổi tối đa/tháng (K)", plan.max_per_month],
-        ["Không dự lại cùng chi bộ trong (tháng) (M)", plan.min_months_between],
-        ["Mỗi chi bộ ưu tiên có ít nhất một lượt", "Có" if plan.cover_priority else "Không"],
-        ["Số lượt tối thiểu mỗi đồng chí", plan.min_per_leader],
-        ["Buổi sinh hoạt trong kỳ", summary.get("slots")],
-        ["Buổi rơi vào ngày lễ (không bố trí)", summary.get("holiday_slots")],
-        ["Xuất lúc", timezone.localtime().strftime("%H:%M %d/%m/%Y")],
+        [_("Kế hoạch"), plan.name],
+        [_("Cấp ủy lập"), plan.organization.name],
+        [_("Kỳ"), f"{format_date(plan.period_start)} – {format_date(plan.period_end)}"],
+        [_("Tình trạng"), str(PlanStatus(plan.status).label)],
+        [_("Kết quả giải"), result_label(plan)],
+        [_("Giá trị mục tiêu"), plan.objective],
+        [_("Cận dưới đã chứng minh"), plan.best_bound],
+        [_("Mục tiêu của phương án tham lam"), plan.greedy_objective],
+        [_("Thời gian giải (giây)"), plan.wall_time],
+        [_("Số buổi tối đa/tháng (K)"), plan.max_per_month],
+        [_("Không dự lại cùng chi bộ trong (tháng) (M)"), plan.min_months_between],
+        [_("Mỗi chi bộ ưu tiên có ít nhất một lượt"), yes if plan.cover_priority else _("Không")],
+        [_("Số lượt tối thiểu mỗi đồng chí"), plan.min_per_leader],
+        [_("Buổi sinh hoạt trong kỳ"), summary.get("slots")],
+        [_("Buổi rơi vào ngày lễ (không bố trí)"), summary.get("holiday_slots")],
+        [_("Xuất lúc"), timezone.localtime().strftime("%H:%M %d/%m/%Y")],
     ]
-    _sheet(book, "Thông tin", ["Mục", "Giá trị"], info, [44, 60])
+    _sheet(book, _("Thông tin"), [_("Mục"), _("Giá trị")], info, [44, 60])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -121,7 +139,7 @@ def plan_workbook(plan: RotationPlan) -> bytes:
 def _event(row: RotationAssignment, *, confirmed: bool) -> Event:
     event = Event()
     event.add("uid", f"luan-phien-{row.pk}@capuy")
-    event.add("summary", f"Dự sinh hoạt {row.cell.cell.name}")
+    event.add("summary", _("Dự sinh hoạt %(cell)s") % {"cell": row.cell.cell.name})
     event.add("dtstart", row.date)
     event.add("dtend", row.date + timedelta(days=1))
     event.add("dtstamp", timezone.now())

@@ -66,10 +66,24 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+from django.conf import settings
+from django.utils import translation
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
 FAMILIES = ("coverage", "pins", "per_month", "min_months", "capacity", "per_day", "calendar")
+
+
+# The texts are translated when Django is set up; bench/bench_rotation.py runs the solver without
+# it, and then they stay Vietnamese.
+def _(message: str) -> str:
+    return translation.gettext(message) if settings.configured else message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    if settings.configured:
+        return translation.ngettext(singular, plural, n)
+    return singular if n == 1 else plural
 
 
 def month_index(day: date) -> int:
@@ -162,7 +176,7 @@ class Problem:
                 (leader.key, slot.key)
                 for leader in self.leaders
                 for slot in self.slot_by.values()
-                if ineligibility(self, leader, slot, key) is None
+                if blocker(self, leader, slot, key) is None
             ]
         return self._pairs[key]
 
@@ -170,31 +184,65 @@ class Problem:
 # --- eligibility ------------------------------------------------------------------------------
 
 
-def ineligibility(
+def blocker(
     problem: Problem, leader: Leader, slot: Slot, relax: Iterable[str] = ()
-) -> tuple[str, str] | None:
-    """Why ``leader`` may not attend ``slot`` as (family, Vietnamese reason), or None."""
+) -> tuple | None:
+    """What keeps ``leader`` from ``slot`` as ``(family, kind, *details)``, or None. No text:
+    ``Problem.pairs`` asks this of every leader and meeting."""
     day = slot.day
     if "calendar" not in relax:
         if day in problem.holidays:
-            return "calendar", f"ngày {day:%d/%m/%Y} là ngày lễ ({problem.holidays[day]})"
+            return "calendar", "holiday", day
         for start, end, reason in leader.unavailable:
             if start <= day <= end:
-                why = f" ({reason})" if reason else ""
-                return "calendar", f"đồng chí vắng từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}{why}"
+                return "calendar", "away", start, end, reason
         if (leader.seat_from and day < leader.seat_from) or (
             leader.seat_to and day > leader.seat_to
         ):
-            return "calendar", f"ngày {day:%d/%m/%Y} đồng chí không giữ chức vụ cấp ủy"
+            return "calendar", "no_seat", day
         if leader.home_cell == slot.cell:
-            return "calendar", "đây là chi bộ nơi đồng chí đang sinh hoạt"
+            return "calendar", "home_cell"
     gap = problem.rules.min_months_between
     last = leader.last_visit.get(slot.cell)
     if "min_months" not in relax and last is not None and month_index(day) - last < gap:
-        return "min_months", (
-            f"đồng chí đã dự chi bộ này tháng {month_label(last)}, chưa đủ {gap} tháng"
-        )
+        return "min_months", "recent", last, gap
     return None
+
+
+def ineligibility(
+    problem: Problem, leader: Leader, slot: Slot, relax: Iterable[str] = ()
+) -> tuple[str, str] | None:
+    """Why ``leader`` may not attend ``slot`` as (family, reason), or None."""
+    found = blocker(problem, leader, slot, relax)
+    if found is None:
+        return None
+    family, kind, *details = found
+    if kind == "holiday":
+        (day,) = details
+        text = _("ngày %(day)s là ngày lễ (%(holiday)s)") % {
+            "day": f"{day:%d/%m/%Y}",
+            "holiday": problem.holidays[day],
+        }
+    elif kind == "away":
+        start, end, reason = details
+        dates = {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"}
+        if reason:
+            text = _("đồng chí vắng từ %(start)s đến %(end)s (%(why)s)") % {**dates, "why": reason}
+        else:
+            text = _("đồng chí vắng từ %(start)s đến %(end)s") % dates
+    elif kind == "no_seat":
+        (day,) = details
+        text = _("ngày %(day)s đồng chí không giữ chức vụ cấp ủy") % {"day": f"{day:%d/%m/%Y}"}
+    elif kind == "home_cell":
+        text = _("đây là chi bộ nơi đồng chí đang sinh hoạt")
+    else:
+        last, gap = details
+        text = ngettext(
+            "đồng chí đã dự chi bộ này tháng %(month)s, chưa đủ %(n)s tháng",
+            "đồng chí đã dự chi bộ này tháng %(month)s, chưa đủ %(n)s tháng",
+            gap,
+        ) % {"month": month_label(last), "n": gap}
+    return family, text
 
 
 # --- evaluation (greedy, checks, reports and explanations share it) ------------------------
@@ -1167,8 +1215,10 @@ def solve(
     result.wall_time = time.monotonic() - started
     if plan is None:
         result.diagnosis = [
-            "Hết thời gian giải mà chưa tìm được phương án nào thỏa mãn mọi quy định: hãy tăng "
-            "thời gian giải hoặc thu hẹp phạm vi (ít chi bộ hoặc ít tháng hơn)."
+            _(
+                "Hết thời gian giải mà chưa tìm được phương án nào thỏa mãn mọi quy định: hãy "
+                "tăng thời gian giải hoặc thu hẹp phạm vi (ít chi bộ hoặc ít tháng hơn)."
+            )
         ]
         return result
     result.assignments = plan
@@ -1180,22 +1230,28 @@ def solve(
 
 # --- diagnosis ----------------------------------------------------------------------------
 
-FAMILY_LABELS = {
-    "coverage": "mỗi chi bộ ưu tiên có ít nhất một lượt dự trong kỳ",
-    "per_month": "mỗi đồng chí dự không quá {K} buổi một tháng",
-    "min_months": "một đồng chí không dự lại cùng chi bộ trong vòng {M} tháng",
-    "per_day": "mỗi đồng chí dự không quá một buổi một ngày",
-    "capacity": "mỗi buổi sinh hoạt bố trí không quá {C} đồng chí",
-    "pins": "các phân công đã được ghim",
-    "calendar": "không bố trí vào ngày lễ, ngày đồng chí vắng, ngoài thời gian giữ chức vụ "
-    "hoặc tại chi bộ nơi đồng chí sinh hoạt",
-}
-
 
 def family_label(problem: Problem, family: str) -> str:
     rules = problem.rules
-    return FAMILY_LABELS[family].format(
-        K=rules.max_per_month, M=rules.min_months_between, C=rules.max_leaders_per_meeting
+    if family == "coverage":
+        return _("mỗi chi bộ ưu tiên có ít nhất một lượt dự trong kỳ")
+    if family == "per_month":
+        return _("mỗi đồng chí dự không quá %(k)s buổi một tháng") % {"k": rules.max_per_month}
+    if family == "min_months":
+        return _("một đồng chí không dự lại cùng chi bộ trong vòng %(m)s tháng") % {
+            "m": rules.min_months_between
+        }
+    if family == "per_day":
+        return _("mỗi đồng chí dự không quá một buổi một ngày")
+    if family == "capacity":
+        return _("mỗi buổi sinh hoạt bố trí không quá %(c)s đồng chí") % {
+            "c": rules.max_leaders_per_meeting
+        }
+    if family == "pins":
+        return _("các phân công đã được ghim")
+    return _(
+        "không bố trí vào ngày lễ, ngày đồng chí vắng, ngoài thời gian giữ chức vụ hoặc tại chi "
+        "bộ nơi đồng chí sinh hoạt"
     )
 
 
@@ -1273,9 +1329,14 @@ def available_visits(problem: Problem) -> int:
 
 
 def _names(items: list[str], limit: int = 10) -> str:
-    return ", ".join(items[:limit]) + (
-        f" và {len(items) - limit} chi bộ khác" if len(items) > limit else ""
-    )
+    shown = ", ".join(items[:limit])
+    if len(items) <= limit:
+        return shown
+    more = len(items) - limit
+    return ngettext("%(names)s và %(n)s chi bộ khác", "%(names)s và %(n)s chi bộ khác", more) % {
+        "names": shown,
+        "n": more,
+    }
 
 
 def _pin_messages(problem: Problem) -> list[str]:
@@ -1290,8 +1351,15 @@ def _pin_messages(problem: Problem) -> list[str]:
         cell = problem.cell_by[slot.cell].name
         if (why := ineligibility(problem, leader, slot)) is not None:
             messages.append(
-                f"Phân công đã ghim «Đ/c {leader.name} dự {cell} ngày {slot.day:%d/%m/%Y}» "
-                f"không hợp lệ: {why[1]}."
+                _(
+                    "Phân công đã ghim «Đ/c %(leader)s dự %(cell)s ngày %(day)s» không hợp lệ: %(why)s."
+                )
+                % {
+                    "leader": leader.name,
+                    "cell": cell,
+                    "day": f"{slot.day:%d/%m/%Y}",
+                    "why": why[1],
+                }
             )
         per_day[leader_key, slot.day] += 1
         per_month[leader_key, month_index(slot.day)] += 1
@@ -1300,58 +1368,94 @@ def _pin_messages(problem: Problem) -> list[str]:
     for (leader_key, day), n in per_day.items():
         if n > 1:
             messages.append(
-                f"Đ/c {problem.leader_by[leader_key].name} được ghim {n} buổi cùng ngày "
-                f"{day:%d/%m/%Y}."
+                _("Đ/c %(leader)s được ghim %(n)s buổi cùng ngày %(day)s.")
+                % {"leader": problem.leader_by[leader_key].name, "n": n, "day": f"{day:%d/%m/%Y}"}
             )
     for (leader_key, mi), n in per_month.items():
         if n > rules.max_per_month:
             messages.append(
-                f"Đ/c {problem.leader_by[leader_key].name} được ghim {n} buổi trong tháng "
-                f"{month_label(mi)}, vượt quá {rules.max_per_month} buổi/tháng."
+                _(
+                    "Đ/c %(leader)s được ghim %(n)s buổi trong tháng %(month)s, vượt quá "
+                    "%(k)s buổi/tháng."
+                )
+                % {
+                    "leader": problem.leader_by[leader_key].name,
+                    "n": n,
+                    "month": month_label(mi),
+                    "k": rules.max_per_month,
+                }
             )
     for slot_key, n in per_slot.items():
         if n > rules.max_leaders_per_meeting:
             slot = problem.slot_by[slot_key]
             messages.append(
-                f"Buổi sinh hoạt của {problem.cell_by[slot.cell].name} ngày "
-                f"{slot.day:%d/%m/%Y} được ghim {n} đồng chí, quá "
-                f"{rules.max_leaders_per_meeting} đồng chí/buổi."
+                _(
+                    "Buổi sinh hoạt của %(cell)s ngày %(day)s được ghim %(n)s đồng chí, quá "
+                    "%(c)s đồng chí/buổi."
+                )
+                % {
+                    "cell": problem.cell_by[slot.cell].name,
+                    "day": f"{slot.day:%d/%m/%Y}",
+                    "n": n,
+                    "c": rules.max_leaders_per_meeting,
+                }
             )
     for (leader_key, cell_key), months in visits.items():
         months.sort()
         if any(b - a < rules.min_months_between for a, b in zip(months, months[1:], strict=False)):
             messages.append(
-                f"Đ/c {problem.leader_by[leader_key].name} được ghim dự "
-                f"{problem.cell_by[cell_key].name} hai lần trong vòng "
-                f"{rules.min_months_between} tháng."
+                _("Đ/c %(leader)s được ghim dự %(cell)s hai lần trong vòng %(m)s tháng.")
+                % {
+                    "leader": problem.leader_by[leader_key].name,
+                    "cell": problem.cell_by[cell_key].name,
+                    "m": rules.min_months_between,
+                }
             )
     return messages
 
 
 def _coverage_messages(problem: Problem, relaxed: Relaxation | None) -> list[str]:
     messages = []
-    eligible_cells = {problem.slot_by[s].cell for _, s in problem.pairs()}
+    eligible_cells = {problem.slot_by[s].cell for _leader, s in problem.pairs()}
     dead = [problem.cell_by[c].name for c in problem.priority_cells if c not in eligible_cells]
     if dead:
         messages.append(
-            f"{len(dead)} chi bộ ưu tiên không có buổi sinh hoạt nào bố trí được trong kỳ (chưa "
-            f"có lịch sinh hoạt, hoặc mọi buổi rơi vào ngày lễ, ngày các đồng chí vắng): "
-            f"{_names(dead)}."
+            ngettext(
+                "%(n)s chi bộ ưu tiên không có buổi sinh hoạt nào bố trí được trong kỳ (chưa có "
+                "lịch sinh hoạt, hoặc mọi buổi rơi vào ngày lễ, ngày các đồng chí vắng): "
+                "%(names)s.",
+                "%(n)s chi bộ ưu tiên không có buổi sinh hoạt nào bố trí được trong kỳ (chưa có "
+                "lịch sinh hoạt, hoặc mọi buổi rơi vào ngày lễ, ngày các đồng chí vắng): "
+                "%(names)s.",
+                len(dead),
+            )
+            % {"n": len(dead), "names": _names(dead)}
         )
     total = len(problem.priority_cells)
     available = available_visits(problem)
     if available < total:
         messages.append(
-            f"Không đủ buổi sinh hoạt để mỗi chi bộ ưu tiên có ít nhất một lượt: {total} chi bộ "
-            f"nhưng chỉ có {available} lượt khả dụng ({len(problem.leaders)} đồng chí, tối đa "
-            f"{problem.rules.max_per_month} lượt/tháng, trừ ngày lễ và ngày vắng)."
+            _(
+                "Không đủ buổi sinh hoạt để mỗi chi bộ ưu tiên có ít nhất một lượt: %(total)s chi "
+                "bộ nhưng chỉ có %(available)s lượt khả dụng (%(leaders)s đồng chí, tối đa %(k)s "
+                "lượt/tháng, trừ ngày lễ và ngày vắng)."
+            )
+            % {
+                "total": total,
+                "available": available,
+                "leaders": len(problem.leaders),
+                "k": problem.rules.max_per_month,
+            }
         )
     elif relaxed is not None and relaxed.uncovered and relaxed.pins_ok:
         names = [problem.cell_by[c].name for c in relaxed.uncovered]
         messages.append(
-            f"Không thể bố trí để mỗi chi bộ ưu tiên có ít nhất một lượt: dù tính gộp, các đồng "
-            f"chí chỉ phủ được tối đa {relaxed.max_covered}/{total} chi bộ ưu tiên; chưa phủ "
-            f"được: {_names(names)}."
+            _(
+                "Không thể bố trí để mỗi chi bộ ưu tiên có ít nhất một lượt: dù tính gộp, các "
+                "đồng chí chỉ phủ được tối đa %(covered)s/%(total)s chi bộ ưu tiên; chưa phủ "
+                "được: %(names)s."
+            )
+            % {"covered": relaxed.max_covered, "total": total, "names": _names(names)}
         )
     return messages
 
@@ -1405,20 +1509,30 @@ def diagnose(
     if culprits:
         labels = "; ".join(f"«{family_label(problem, f)}»" for f in culprits)
         if together:
-            head = f"Không có phương án nào thỏa mãn mọi quy định: phải nới đồng thời {labels}."
+            head = _("Không có phương án nào thỏa mãn mọi quy định: phải nới đồng thời %(rules)s.")
         elif len(culprits) == 1:
-            head = f"Không có phương án nào thỏa mãn mọi quy định vì quy định {labels}."
+            head = _("Không có phương án nào thỏa mãn mọi quy định vì quy định %(rules)s.")
         else:
-            head = (
+            head = _(
                 "Không có phương án nào thỏa mãn mọi quy định; nới một trong các quy định sau là "
-                f"có phương án: {labels}."
+                "có phương án: %(rules)s."
             )
-        messages.insert(0, head)
-    else:
-        why = " (hết thời gian kiểm tra)" if unknown else ""
+        messages.insert(0, head % {"rules": labels})
+    elif unknown:
         messages.insert(
             0,
-            "Không có phương án nào thỏa mãn mọi quy định, và nới riêng từng quy định hay từng "
-            f"cặp quy định vẫn chưa đủ{why}. Hãy xem lại danh sách đồng chí, chi bộ và lịch.",
+            _(
+                "Không có phương án nào thỏa mãn mọi quy định, và nới riêng từng quy định hay "
+                "từng cặp quy định vẫn chưa đủ (hết thời gian kiểm tra). Hãy xem lại danh sách "
+                "đồng chí, chi bộ và lịch."
+            ),
+        )
+    else:
+        messages.insert(
+            0,
+            _(
+                "Không có phương án nào thỏa mãn mọi quy định, và nới riêng từng quy định hay "
+                "từng cặp quy định vẫn chưa đủ. Hãy xem lại danh sách đồng chí, chi bộ và lịch."
+            ),
         )
     return culprits, messages

@@ -335,7 +335,7 @@ def feed(request, token: str):
         raise Http404
     RotationFeedToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
     rows = selectors.feed_assignments(found)
-    name = f"Lịch dự sinh hoạt chi bộ — {found.member.full_name}"
+    name = _("Lịch dự sinh hoạt chi bộ — %(name)s") % {"name": found.member.full_name}
     response = HttpResponse(calendar_bytes(rows, name=name), content_type="text/calendar")
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

@@ -3,8 +3,10 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from capuy.rotation import solver
+from capuy.rotation.explain import explain
 from capuy.rotation.solver import Cell, Leader, Problem, Rules, Slot, month_index
 
 TET = date(2026, 2, 17)  # Tết Nguyên Đán 2026
@@ -117,6 +119,18 @@ def test_one_meeting_a_day():
     # dropping either "one a day" or "every priority cell visited" would allow a plan
     assert set(result.culprits) == {"per_day", "coverage"}
     assert "một buổi một ngày" in result.diagnosis[0]
+
+
+def test_the_diagnosis_and_the_explanations_follow_the_active_language():
+    slots = [Slot(1, 1, date(2026, 1, 10)), Slot(2, 2, date(2026, 1, 10))]
+    p = problem(leaders=1, cells=2, slots=slots, rules=Rules(max_per_month=5))
+    with translation.override("en"):
+        result = solve(p)
+        sentences = explain(p, {(1, 1)})
+    assert result.diagnosis[0].startswith("No solution satisfies every rule")
+    assert "each comrade attends at most one meeting a day" in result.diagnosis[0]
+    assert sentences[1, 1].startswith("Comrade ")
+    assert "because: " in sentences[1, 1]
 
 
 def test_not_twice_at_the_same_cell_within_m_months():
