@@ -234,8 +234,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "capuy API",
-    "DESCRIPTION": "API của capuy: tổ chức đảng, đảng viên, cấp ủy và chức vụ. Mọi kết quả được "
-    "giới hạn theo phạm vi vai trò của người dùng.",
+    "DESCRIPTION": _(
+        "API của capuy: tổ chức đảng, đảng viên, cấp ủy và chức vụ. Mọi kết quả được "
+        "giới hạn theo phạm vi vai trò của người dùng."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

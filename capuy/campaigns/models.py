@@ -288,7 +288,10 @@ class Contribution(ContributorFields):
         ]
 
     def __str__(self) -> str:
-        return f"Biên lai số {self.receipt_no} — {self.contributor_name}"
+        return _("Biên lai số %(number)s — %(name)s") % {
+            "number": self.receipt_no,
+            "name": self.contributor_name,
+        }
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

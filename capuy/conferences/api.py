@@ -96,11 +96,11 @@ class ConferenceSerializer(ServiceSerializer):
         create_only_fields = ["committee"]
         validators = []  # numbering is the service's rule, with its own message
 
-    @extend_schema_field(serializers.IntegerField(help_text="Số ủy viên có mặt tối thiểu."))
+    @extend_schema_field(serializers.IntegerField(help_text=_("Số ủy viên có mặt tối thiểu.")))
     def get_quorum_needed(self, obj) -> int:
         return obj.quorum_needed(obj.seat_total)
 
-    @extend_schema_field(serializers.BooleanField(help_text="Đủ số lượng tham dự."))
+    @extend_schema_field(serializers.BooleanField(help_text=_("Đủ số lượng tham dự.")))
     def get_quorum_reached(self, obj) -> bool:
         return obj.seat_total > 0 and obj.present_total >= obj.quorum_needed(obj.seat_total)
 

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 def require(condition: bool, field: str, message) -> None:
@@ -17,7 +18,7 @@ def apply_changes(obj, changes: dict, allowed: Iterable[str]) -> list[str]:
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError(
-            dict.fromkeys(sorted(unknown), "Trường này không được phép sửa ở đây.")
+            dict.fromkeys(sorted(unknown), _("Trường này không được phép sửa ở đây."))
         )
     changed = []
     for name, value in changes.items():

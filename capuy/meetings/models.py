@@ -141,7 +141,11 @@ class MeetingSchedule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.cell} — {self.get_kind_display()} ngày {self.day_of_month}"
+        return _("%(cell)s — %(kind)s ngày %(day)s") % {
+            "cell": self.cell,
+            "kind": self.get_kind_display(),
+            "day": self.day_of_month,
+        }
 
 
 class CellMeetingQuerySet(ScopedQuerySet):

@@ -134,7 +134,7 @@ class NewsPhoto(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return self.caption or f"Ảnh {self.pk}"
+        return self.caption or _("Ảnh %(id)s") % {"id": self.pk}
 
 
 class NewsRevision(models.Model):

@@ -102,7 +102,8 @@ def _dashboard(user, form) -> dict:
                     segments=[
                         Segment(
                             row.get(item["level"], 0),
-                            f"{item['label']}, tháng {row['month']}",
+                            _("%(level)s, tháng %(month)s")
+                            % {"level": item["label"], "month": row["month"]},
                             item["color"],
                             link(
                                 "grassroots:attendances",

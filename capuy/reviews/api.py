@@ -42,7 +42,7 @@ LEVEL_OR_BLANK = [("", _("Không xếp loại")), *Level.choices]
     {
         "type": "string",
         "pattern": "^(HTXSNV|HTTNV|HTNV|KHTNV)?$",
-        "description": "HTXSNV, HTTNV, HTNV, KHTNV; rỗng = không xếp loại / chưa có",
+        "description": _("HTXSNV, HTTNV, HTNV, KHTNV; rỗng = không xếp loại / chưa có"),
     }
 )
 class LevelField(serializers.ChoiceField):
@@ -57,7 +57,7 @@ class LevelField(serializers.ChoiceField):
     {
         "type": "string",
         "pattern": "^(co_so|xa|huyen|tinh)$",
-        "description": "Cấp quyết định: co_so, xa, huyen, tinh",
+        "description": _("Cấp quyết định: co_so, xa, huyen, tinh"),
     }
 )
 class DecisionLevelField(serializers.ChoiceField):

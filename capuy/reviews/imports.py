@@ -87,7 +87,12 @@ from .choices import (
 from .models import Manifestation, Review, ReviewCycle, ReviewEvent
 from .rules import HTTNV, HTXSNV, quota_check
 from .rulesets import effective_rules
-from .selectors import organization_names, quota_group_label
+from .selectors import (
+    WARN_CELL_COMMITTEE_UNDECIDED,
+    WARN_NO_PROPOSAL,
+    organization_names,
+    quota_group_label,
+)
 
 MAX_BYTES = 40 * 1024 * 1024  # a province's 100.000-row results file is about 5 MB
 MAX_ROWS = 200_000
@@ -1794,10 +1799,6 @@ def _member_warnings(cycle: ReviewCycle, paths: set[str]) -> set[str]:
     return found
 
 
-_WARN_COLLECTIVE = (
-    "Chi ủy của chi bộ chưa được quyết định xếp loại (đánh giá tập thể trước, cá nhân sau)."
-)
-_WARN_NO_PROPOSAL = "Chưa có mức đề xuất của cơ quan tham mưu."
 _EVENT_COLUMNS = (
     "review_id",
     "step",
@@ -1863,9 +1864,9 @@ class _Tuples:
                 key = (first, second)
                 warnings = self.warnings_json.get(key)
                 if warnings is None:
-                    found = [_WARN_COLLECTIVE] if first else []
+                    found = [str(WARN_CELL_COMMITTEE_UNDECIDED)] if first else []
                     if second:
-                        found.append(_WARN_NO_PROPOSAL)
+                        found.append(str(WARN_NO_PROPOSAL))
                     warnings = json.dumps(found, ensure_ascii=False)
                     self.warnings_json[key] = warnings
             status = ReviewStatus.DECIDED

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
+from django.utils.translation import ngettext
 
 from capuy.organizations.choices import OrgKind, level_of_kind
 from capuy.organizations.models import Organization
@@ -173,7 +174,12 @@ def _org_facts(cycle: ReviewCycle, rules: Rules) -> list[tuple]:
         status, exemption, note, classify = ReviewStatus.PENDING, "", "", True
         if new_org_cutoff and established_on and established_on > new_org_cutoff:
             exemption = Exemption.MOI_THANH_LAP
-            note = f"Thành lập ngày {established_on:%d/%m/%Y}, chưa đủ {new_org.months or 6} tháng"
+            months = new_org.months or 6
+            note = ngettext(
+                "Thành lập ngày %(day)s, chưa đủ %(n)s tháng",
+                "Thành lập ngày %(day)s, chưa đủ %(n)s tháng",
+                months,
+            ) % {"day": f"{established_on:%d/%m/%Y}", "n": months}
             classify = False
             if new_org.effect == ExemptionEffect.NOT_REVIEWED:
                 status = ReviewStatus.EXEMPT
@@ -307,7 +313,12 @@ def populate(cycle: ReviewCycle, rules: Rules) -> OpenedCounts:
             if new_member and new_member.effect == ExemptionEffect.NOT_REVIEWED
             else ReviewStatus.PENDING
         )
-        new_note = f"Kết nạp chưa đủ {new_member.months or 6} tháng tính đến {end:%d/%m/%Y}"
+        months = (new_member.months or 6) if new_member else 6
+        new_note = ngettext(
+            "Kết nạp chưa đủ %(n)s tháng tính đến %(day)s",
+            "Kết nạp chưa đủ %(n)s tháng tính đến %(day)s",
+            months,
+        ) % {"n": months, "day": f"{end:%d/%m/%Y}"}
         counts.member = _insert(
             cursor,
             [

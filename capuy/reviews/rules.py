@@ -40,13 +40,24 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 HTXSNV, HTTNV, HTNV, KHTNV = "HTXSNV", "HTTNV", "HTNV", "KHTNV"
 LEVELS = (HTXSNV, HTTNV, HTNV, KHTNV)  # highest first
 LEVEL_RANK = {HTXSNV: 4, HTTNV: 3, HTNV: 2, KHTNV: 1}
 RATINGS = ("xuat_sac", "tot", "trung_binh", "kem")  # highest first
 RATING_RANK = {"xuat_sac": 4, "tot": 3, "trung_binh": 2, "kem": 1}
-RATING_NAMES = {"xuat_sac": "Xuất sắc", "tot": "Tốt", "trung_binh": "Trung bình", "kem": "Kém"}
-GROUP_NAMES = {"general": "các tiêu chí chung", "tasks": "các tiêu chí về kết quả nhiệm vụ"}
+RATING_NAMES = {
+    "xuat_sac": gettext_lazy("Xuất sắc"),
+    "tot": gettext_lazy("Tốt"),
+    "trung_binh": gettext_lazy("Trung bình"),
+    "kem": gettext_lazy("Kém"),
+}
+GROUP_NAMES = {
+    "general": gettext_lazy("các tiêu chí chung"),
+    "tasks": gettext_lazy("các tiêu chí về kết quả nhiệm vụ"),
+}
 KINDS = ("organization", "member", "collective", "leader")
 GRASSROOTS_KINDS = ("dang_bo_co_so", "chi_bo_co_so")
 
@@ -59,46 +70,62 @@ _MISSING = object()
 @dataclass(frozen=True)
 class ConditionField:
     key: str
-    label: str
+    label: str  # a lazy translation
     type: str  # "bool", "percent", "count", "months", "level"
 
 
 CONDITION_FIELDS: dict[str, ConditionField] = {
     f.key: f
     for f in (
-        ConditionField("disciplined", "Bị xử lý kỷ luật trong năm", "bool"),
+        ConditionField("disciplined", gettext_lazy("Bị xử lý kỷ luật trong năm"), "bool"),
         ConditionField(
             "discipline_self_detected_remedied",
-            "Vi phạm do tự phát hiện, đã khắc phục xong hậu quả",
+            gettext_lazy("Vi phạm do tự phát hiện, đã khắc phục xong hậu quả"),
             "bool",
         ),
         ConditionField(
-            "discipline_already_counted", "Vi phạm đã được tính khi xếp loại năm trước", "bool"
+            "discipline_already_counted",
+            gettext_lazy("Vi phạm đã được tính khi xếp loại năm trước"),
+            "bool",
         ),
         ConditionField(
             "degradation_concluded",
-            "Bị kết luận suy thoái, “tự diễn biến”, “tự chuyển hóa”",
+            gettext_lazy("Bị kết luận suy thoái, “tự diễn biến”, “tự chuyển hóa”"),
             "bool",
         ),
-        ConditionField("targets_done_pct", "Tỷ lệ chỉ tiêu, nhiệm vụ hoàn thành (%)", "percent"),
         ConditionField(
-            "civil_servant_level", "Xếp loại công chức, viên chức cùng năm (nếu có)", "level"
+            "targets_done_pct", gettext_lazy("Tỷ lệ chỉ tiêu, nhiệm vụ hoàn thành (%)"), "percent"
         ),
-        ConditionField("sick_leave_months", "Số tháng nghỉ ốm trong năm", "months"),
-        ConditionField("maternity_leave", "Nghỉ thai sản trong năm", "bool"),
         ConditionField(
-            "disciplined_units", "Số tổ chức, cá nhân trực thuộc bị thi hành kỷ luật", "count"
+            "civil_servant_level",
+            gettext_lazy("Xếp loại công chức, viên chức cùng năm (nếu có)"),
+            "level",
         ),
-        ConditionField("tasks_on_time_pct", "Tỷ lệ nhiệm vụ hoàn thành đúng hạn (%)", "percent"),
-        ConditionField("tasks_exceeded_pct", "Tỷ lệ nhiệm vụ vượt yêu cầu (%)", "percent"),
+        ConditionField("sick_leave_months", gettext_lazy("Số tháng nghỉ ốm trong năm"), "months"),
+        ConditionField("maternity_leave", gettext_lazy("Nghỉ thai sản trong năm"), "bool"),
         ConditionField(
-            "shortcomings_fixed_pct", "Tỷ lệ hạn chế, khuyết điểm đã khắc phục (%)", "percent"
+            "disciplined_units",
+            gettext_lazy("Số tổ chức, cá nhân trực thuộc bị thi hành kỷ luật"),
+            "count",
         ),
-        ConditionField("tasks_done_pct", "Tỷ lệ nhiệm vụ hoàn thành (%)", "percent"),
-        ConditionField("tasks_late_pct", "Tỷ lệ nhiệm vụ chậm tiến độ (%)", "percent"),
+        ConditionField(
+            "tasks_on_time_pct", gettext_lazy("Tỷ lệ nhiệm vụ hoàn thành đúng hạn (%)"), "percent"
+        ),
+        ConditionField(
+            "tasks_exceeded_pct", gettext_lazy("Tỷ lệ nhiệm vụ vượt yêu cầu (%)"), "percent"
+        ),
+        ConditionField(
+            "shortcomings_fixed_pct",
+            gettext_lazy("Tỷ lệ hạn chế, khuyết điểm đã khắc phục (%)"),
+            "percent",
+        ),
+        ConditionField("tasks_done_pct", gettext_lazy("Tỷ lệ nhiệm vụ hoàn thành (%)"), "percent"),
+        ConditionField(
+            "tasks_late_pct", gettext_lazy("Tỷ lệ nhiệm vụ chậm tiến độ (%)"), "percent"
+        ),
         ConditionField(
             "outside_political_system",
-            "Đảng viên không làm việc trong hệ thống chính trị",
+            gettext_lazy("Đảng viên không làm việc trong hệ thống chính trị"),
             "bool",
         ),
     )
@@ -370,20 +397,28 @@ def _limits_for(rules: Rules, kind: str, conditions: Mapping) -> tuple[list[Appl
             ceiling = conditions.get(limit.condition.field)
             if ceiling in LEVEL_RANK:
                 applied.append(AppliedLimit(limit.code, limit.name, ceiling))
-                reasons.append(f"{limit.name}: tối đa {ceiling}.")
+                reasons.append(
+                    _("%(limit)s: tối đa %(level)s.") % {"limit": limit.name, "level": ceiling}
+                )
             continue
         if not limit.condition.holds(conditions):
             continue
         exception = next((e for e in limit.exceptions if e.holds(conditions)), None)
         if exception is not None:
-            reasons.append(f"Không áp dụng «{limit.name}»: {exception.label}.")
+            reasons.append(
+                _("Không áp dụng «%(limit)s»: %(exception)s.")
+                % {"limit": limit.name, "exception": exception.label}
+            )
             continue
         cap = limit.cap
         if limit.relief is not None and limit.relief.holds(conditions):
             cap = limit.relief_cap
-            reasons.append(f"{limit.name}, nhưng {limit.relief.label}: tối đa {cap}.")
+            reasons.append(
+                _("%(limit)s, nhưng %(relief)s: tối đa %(level)s.")
+                % {"limit": limit.name, "relief": limit.relief.label, "level": cap}
+            )
         else:
-            reasons.append(f"{limit.name}: tối đa {cap}.")
+            reasons.append(_("%(limit)s: tối đa %(level)s.") % {"limit": limit.name, "level": cap})
         if cap:
             applied.append(AppliedLimit(limit.code, limit.name, cap))
     return applied, reasons
@@ -394,9 +429,9 @@ def _conditions_hold(band: Band, conditions: Mapping) -> tuple[bool, list[str]]:
     for condition in band.conditions:
         result = condition.holds(conditions)
         if result is None:
-            failed.append(f"chưa có số liệu «{condition.label}»")
+            failed.append(_("chưa có số liệu «%(condition)s»") % {"condition": condition.label})
         elif not result:
-            failed.append(f"chưa đạt «{condition.label}»")
+            failed.append(_("chưa đạt «%(condition)s»") % {"condition": condition.label})
     return not failed, failed
 
 
@@ -420,9 +455,12 @@ def _from_ratings(rules: Rules, kind: str, ratings: Mapping, conditions: Mapping
         ok, failed = _conditions_hold(band, conditions)
         if ok:
             return band.level, reasons, ()
-        reasons.append(f"Đạt tiêu chí của {band.level} nhưng {'; '.join(failed)}.")
+        reasons.append(
+            _("Đạt tiêu chí của %(level)s nhưng %(failed)s.")
+            % {"level": band.level, "failed": "; ".join(failed)}
+        )
     if any(rank == RATING_RANK["kem"] for rank in worst.values()):
-        reasons.append("Có tiêu chí xếp loại Kém.")
+        reasons.append(_("Có tiêu chí xếp loại Kém."))
     return KHTNV, reasons, ()
 
 
@@ -430,12 +468,17 @@ def _from_score(rules: Rules, kind: str, general, tasks, conditions: Mapping):
     if general is None or tasks is None:
         missing = []
         if general is None:
-            missing.append(f"Điểm tiêu chí chung (tối đa {rules.score_general_max})")
+            missing.append(
+                _("Điểm tiêu chí chung (tối đa %(max)s)") % {"max": rules.score_general_max}
+            )
         if tasks is None:
-            missing.append(f"Điểm kết quả thực hiện nhiệm vụ (tối đa {rules.score_tasks_max})")
+            missing.append(
+                _("Điểm kết quả thực hiện nhiệm vụ (tối đa %(max)s)")
+                % {"max": rules.score_tasks_max}
+            )
         return None, [], tuple(missing)
     total = Decimal(str(general)) + Decimal(str(tasks))
-    reasons = [f"Tổng điểm {format_points(total)}/100."]
+    reasons = [_("Tổng điểm %(total)s/100.") % {"total": format_points(total)}]
     for band in rules.score_bands.get(kind, ()):
         if band.min_total is not None and total < band.min_total:
             continue
@@ -443,10 +486,15 @@ def _from_score(rules: Rules, kind: str, general, tasks, conditions: Mapping):
         if ok:
             return band.level, reasons, ()
         reasons.append(
-            f"Đủ {format_points(band.min_total)} điểm của {band.level} nhưng {'; '.join(failed)}."
+            _("Đủ %(points)s điểm của %(level)s nhưng %(failed)s.")
+            % {
+                "points": format_points(band.min_total),
+                "level": band.level,
+                "failed": "; ".join(failed),
+            }
         )
     if not reasons[1:] and total < Decimal(50):
-        reasons.append("Dưới 50 điểm.")
+        reasons.append(_("Dưới 50 điểm."))
     return KHTNV, reasons, ()
 
 
@@ -472,7 +520,7 @@ def derive_level(
         return Derivation(
             None,
             None,
-            reasons=(f"Không kiểm điểm, không xếp loại ({rules.title}).",),
+            reasons=(_("Không kiểm điểm, không xếp loại (%(rules)s).") % {"rules": rules.title},),
             reviewed=False,
             classify=False,
             exemption=exemption,
@@ -481,7 +529,7 @@ def derive_level(
         return Derivation(
             None,
             None,
-            reasons=(f"Có kiểm điểm nhưng không xếp loại ({rules.title}).",),
+            reasons=(_("Có kiểm điểm nhưng không xếp loại (%(rules)s).") % {"rules": rules.title},),
             classify=False,
             exemption=exemption,
         )
@@ -502,14 +550,18 @@ def derive_level(
         base, more, missing = _from_ratings(rules, subject_kind, ratings or {}, conditions)
     reasons = [*more, *reasons]
     if missing:
-        reasons.insert(0, "Chưa đủ dữ liệu: " + ", ".join(missing) + ".")
+        reasons.insert(0, _("Chưa đủ dữ liệu: %(missing)s.") % {"missing": ", ".join(missing)})
 
     level = lower(base, max_level) if base else None
     if base and level != base:
         names = "; ".join(limit.name for limit in capped_by)
-        reasons.append(f"Hạ từ {base} xuống {level} theo quy định: {names}.")
+        reasons.append(
+            _("Hạ từ %(base)s xuống %(level)s theo quy định: %(limits)s.")
+            % {"base": base, "level": level, "limits": names}
+        )
     if rules.maternity and conditions.get(rules.maternity.get("field", "maternity_leave")):
-        reasons.append(rules.maternity.get("note", "Nghỉ thai sản."))
+        note = rules.maternity.get("note")
+        reasons.append(_("Nghỉ thai sản.") if note is None else note)
     return Derivation(
         level=level,
         max_level=max_level,
@@ -533,37 +585,49 @@ def check_decision(
     exemption_label: str = "",
 ) -> list[tuple[str, str]]:
     """Problems with choosing ``level`` (for a self-assessment, a proposal or a decision), as
-    ``(field, Vietnamese message)`` pairs; empty when the choice stands."""
+    ``(field, message)`` pairs; empty when the choice stands."""
     problems: list[tuple[str, str]] = []
     why = exemption_label or derivation.exemption
     if not derivation.reviewed:
         return [
             (
                 "__all__",
-                f"Đối tượng không thuộc diện kiểm điểm, xếp loại ({why}) theo {rules.title}.",
+                _("Đối tượng không thuộc diện kiểm điểm, xếp loại (%(why)s) theo %(rules)s.")
+                % {"why": why, "rules": rules.title},
             )
         ]
     if level and level not in LEVEL_RANK:
-        return [("level", f"Mức xếp loại không hợp lệ: «{level}».")]
+        return [("level", _("Mức xếp loại không hợp lệ: «%(level)s».") % {"level": level})]
     if not derivation.classify:
         if level:
             problems.append(
                 (
                     "level",
-                    f"Đối tượng có kiểm điểm nhưng không xếp loại ({why}) theo {rules.title}: "
-                    "để trống mức xếp loại.",
+                    _(
+                        "Đối tượng có kiểm điểm nhưng không xếp loại (%(why)s) theo %(rules)s: "
+                        "để trống mức xếp loại."
+                    )
+                    % {"why": why, "rules": rules.title},
                 )
             )
         return problems
     if not level:
-        return [("level", "Hãy chọn mức xếp loại.")]
+        return [("level", _("Hãy chọn mức xếp loại."))]
     if derivation.max_level and LEVEL_RANK[level] > LEVEL_RANK[derivation.max_level]:
         names = "; ".join(f"«{limit.name}»" for limit in derivation.capped_by)
         problems.append(
             (
                 "level",
-                f"Không thể xếp loại {level}: theo quy định {names} ({rules.title}) mức cao nhất "
-                f"là {derivation.max_level}.",
+                _(
+                    "Không thể xếp loại %(level)s: theo quy định %(limits)s (%(rules)s) mức cao "
+                    "nhất là %(max)s."
+                )
+                % {
+                    "level": level,
+                    "limits": names,
+                    "rules": rules.title,
+                    "max": derivation.max_level,
+                },
             )
         )
         return problems
@@ -571,7 +635,8 @@ def check_decision(
         problems.append(
             (
                 "override_reason",
-                f"Mức đã chọn ({level}) khác mức theo quy tắc ({derivation.level}): hãy ghi lý do.",
+                _("Mức đã chọn (%(level)s) khác mức theo quy tắc (%(derived)s): hãy ghi lý do.")
+                % {"level": level, "derived": derivation.level},
             )
         )
     return problems
@@ -626,13 +691,21 @@ def quota_check(
     worse = after[HTXSNV] > excellent or max_after < maximum
     if after[HTXSNV] <= max_after or not worse:
         return QuotaCheck(True, excellent, good, maximum)
-    rounding = {"floor": "làm tròn xuống", "half_up": "làm tròn", "ceil": "làm tròn lên"}
-    denominator = "số HTTNV" if rules.quota_denominator == "httnv" else "số HTTNV trở lên"
-    message = (
-        f"Vượt tỷ lệ HTXSNV trong nhóm «{group_label}»: đã có {excellent} HTXSNV / {good} HTTNV, "
-        f"tối đa {maximum} ({format_points(rules.quota_percent)}% {denominator}, "
-        f"{rounding.get(rules.quota_rounding, '')}; {rules.title})."
-    )
+    rounding = {"floor": _("làm tròn xuống"), "half_up": _("làm tròn"), "ceil": _("làm tròn lên")}
+    denominator = _("số HTTNV") if rules.quota_denominator == "httnv" else _("số HTTNV trở lên")
+    message = _(
+        "Vượt tỷ lệ HTXSNV trong nhóm «%(group)s»: đã có %(excellent)s HTXSNV / %(good)s HTTNV, "
+        "tối đa %(max)s (%(percent)s%% %(denominator)s, %(rounding)s; %(rules)s)."
+    ) % {
+        "group": group_label,
+        "excellent": excellent,
+        "good": good,
+        "max": maximum,
+        "percent": format_points(rules.quota_percent),
+        "denominator": denominator,
+        "rounding": rounding.get(rules.quota_rounding, ""),
+        "rules": rules.title,
+    }
     return QuotaCheck(False, excellent, good, maximum, message)
 
 
@@ -685,29 +758,35 @@ def validate_ratings(rules: Rules, subject_kind: str, ratings: Mapping) -> dict[
     errors = {}
     for key, value in ratings.items():
         if key not in known:
-            errors[key] = f"Tiêu chí không có trong {rules.title}: «{key}»."
+            errors[key] = _("Tiêu chí không có trong %(rules)s: «%(key)s».") % {
+                "rules": rules.title,
+                "key": key,
+            }
         elif value not in RATING_RANK and value not in ("", None):
-            errors[key] = (
-                f"Xếp loại tiêu chí «{known[key].name}» phải là Xuất sắc, Tốt, Trung bình hoặc Kém."
-            )
+            errors[key] = _(
+                "Xếp loại tiêu chí «%(criterion)s» phải là Xuất sắc, Tốt, Trung bình hoặc Kém."
+            ) % {"criterion": known[key].name}
     return errors
 
 
 def validate_scores(rules: Rules, score_general, score_tasks) -> dict[str, str]:
     errors = {}
     for name, value, maximum, label in (
-        ("score_general", score_general, rules.score_general_max, "Điểm tiêu chí chung"),
-        ("score_tasks", score_tasks, rules.score_tasks_max, "Điểm kết quả thực hiện nhiệm vụ"),
+        ("score_general", score_general, rules.score_general_max, _("Điểm tiêu chí chung")),
+        ("score_tasks", score_tasks, rules.score_tasks_max, _("Điểm kết quả thực hiện nhiệm vụ")),
     ):
         if value is None:
             continue
         try:
             number = Decimal(str(value))
         except (InvalidOperation, ValueError):
-            errors[name] = f"{label} phải là một số."
+            errors[name] = _("%(field)s phải là một số.") % {"field": label}
             continue
         if number < 0 or number > maximum:
-            errors[name] = f"{label} phải từ 0 đến {format_points(maximum)}."
+            errors[name] = _("%(field)s phải từ 0 đến %(max)s.") % {
+                "field": label,
+                "max": format_points(maximum),
+            }
     return errors
 
 
@@ -718,7 +797,7 @@ def clean_conditions(conditions: Mapping) -> tuple[dict, dict[str, str]]:
     for key, value in conditions.items():
         spec = CONDITION_FIELDS.get(key)
         if spec is None:
-            errors[key] = f"Điều kiện không xác định: «{key}»."
+            errors[key] = _("Điều kiện không xác định: «%(key)s».") % {"key": key}
             continue
         if value is None or value == "":
             continue
@@ -729,18 +808,24 @@ def clean_conditions(conditions: Mapping) -> tuple[dict, dict[str, str]]:
             continue
         if spec.type == "level":
             if value not in LEVEL_RANK:
-                errors[key] = f"«{spec.label}» phải là HTXSNV, HTTNV, HTNV hoặc KHTNV."
+                errors[key] = _("«%(field)s» phải là HTXSNV, HTTNV, HTNV hoặc KHTNV.") % {
+                    "field": spec.label
+                }
             else:
                 cleaned[key] = value
             continue
         try:
             number = Decimal(str(value).replace(",", "."))
         except (InvalidOperation, ValueError):
-            errors[key] = f"«{spec.label}» phải là một số."
+            errors[key] = _("«%(field)s» phải là một số.") % {"field": spec.label}
             continue
         limit = {"percent": 100, "months": 12}.get(spec.type)
         if number < 0 or (limit is not None and number > limit):
-            errors[key] = f"«{spec.label}» phải từ 0 đến {limit}." if limit else "Phải ≥ 0."
+            errors[key] = (
+                _("«%(field)s» phải từ 0 đến %(max)s.") % {"field": spec.label, "max": limit}
+                if limit
+                else _("Phải ≥ 0.")
+            )
             continue
         cleaned[key] = int(number) if number == number.to_integral_value() else float(number)
     return cleaned, errors

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from capuy.core.scoping import VIEW, scope_paths
 from capuy.core.vntext import nfc, search_key
@@ -103,10 +105,10 @@ def organization_names(paths) -> dict[str, str]:
 # --- the quota ------------------------------------------------------------------------------
 
 KIND_GROUP_LABELS = {
-    "member": "Đảng viên",
-    "organization": "Tổ chức đảng",
-    "collective": "Tập thể lãnh đạo, quản lý",
-    "leader": "Cán bộ lãnh đạo, quản lý",
+    "member": gettext_lazy("Đảng viên"),
+    "organization": gettext_lazy("Tổ chức đảng"),
+    "collective": gettext_lazy("Tập thể lãnh đạo, quản lý"),
+    "leader": gettext_lazy("Cán bộ lãnh đạo, quản lý"),
 }
 
 
@@ -122,7 +124,7 @@ def quota_group_label(key: str, names: dict[str, str] | None = None) -> str:
     details = []
     for part in extra:
         if part == "tccsd":
-            details.append("tổ chức cơ sở đảng")
+            details.append(_("tổ chức cơ sở đảng"))
         elif part in OrgKind.values:
             details.append(str(OrgKind(part).label).lower())
         elif part in UnitType.values:
@@ -202,6 +204,29 @@ def quota_check_for(review: Review, new_level: str) -> QuotaCheck:
 
 # --- order warnings ---------------------------------------------------------------------------
 
+# Also written by the bulk import (capuy/reviews/imports.py), which must record the same texts.
+WARN_UNIT_UNDECIDED = gettext_lazy(
+    "Tổ chức đảng nơi cán bộ giữ chức vụ chưa được quyết định xếp loại "
+    "(đánh giá đơn vị trước, người đứng đầu sau)."
+)
+WARN_COLLECTIVE_UNDECIDED = gettext_lazy(
+    "Tập thể lãnh đạo chưa được quyết định xếp loại (đánh giá tập thể trước, cá nhân sau)."
+)
+WARN_CELL_COMMITTEE_UNDECIDED = gettext_lazy(
+    "Chi ủy của chi bộ chưa được quyết định xếp loại (đánh giá tập thể trước, cá nhân sau)."
+)
+WARN_NO_PROPOSAL = gettext_lazy("Chưa có mức đề xuất của cơ quan tham mưu.")
+
+
+def warn_lower_undecided(count: int) -> str:
+    return ngettext(
+        "Còn %(n)s tổ chức đảng cấp dưới chưa được quyết định xếp loại "
+        "(cấp dưới trước, cấp trên sau).",
+        "Còn %(n)s tổ chức đảng cấp dưới chưa được quyết định xếp loại "
+        "(cấp dưới trước, cấp trên sau).",
+        count,
+    ) % {"n": count}
+
 
 def order_warnings(review: Review) -> list[str]:
     """Collectives before their members, units before their heads, lower before higher
@@ -218,21 +243,12 @@ def order_warnings(review: Review) -> list[str]:
             ).values_list("subject_kind", flat=True)
         )
         if SubjectKind.ORGANIZATION in kinds:
-            warnings.append(
-                "Tổ chức đảng nơi cán bộ giữ chức vụ chưa được quyết định xếp loại "
-                "(đánh giá đơn vị trước, người đứng đầu sau)."
-            )
+            warnings.append(str(WARN_UNIT_UNDECIDED))
         if SubjectKind.COLLECTIVE in kinds:
-            warnings.append(
-                "Tập thể lãnh đạo chưa được quyết định xếp loại (đánh giá tập thể trước, "
-                "cá nhân sau)."
-            )
+            warnings.append(str(WARN_COLLECTIVE_UNDECIDED))
     elif review.subject_kind == SubjectKind.MEMBER:
         if undecided.filter(subject_kind=SubjectKind.COLLECTIVE, org_path=review.org_path).exists():
-            warnings.append(
-                "Chi ủy của chi bộ chưa được quyết định xếp loại (đánh giá tập thể trước, "
-                "cá nhân sau)."
-            )
+            warnings.append(str(WARN_CELL_COMMITTEE_UNDECIDED))
     elif review.subject_kind in (SubjectKind.ORGANIZATION, SubjectKind.COLLECTIVE):
         # the organizations' own partial index (review_cycle_units): a district reads its
         # ~500 organization reviews, not its ~11.000 reviews
@@ -242,12 +258,9 @@ def order_warnings(review: Review) -> list[str]:
         ).exclude(org_path=review.org_path)
         count = lower.count()
         if count:
-            warnings.append(
-                f"Còn {count} tổ chức đảng cấp dưới chưa được quyết định xếp loại "
-                "(cấp dưới trước, cấp trên sau)."
-            )
+            warnings.append(warn_lower_undecided(count))
     if review.status == ReviewStatus.SELF_REVIEWED:
-        warnings.append("Chưa có mức đề xuất của cơ quan tham mưu.")
+        warnings.append(str(WARN_NO_PROPOSAL))
     return warnings
 
 
@@ -431,7 +444,7 @@ def cycle_coverage(user, cycle: ReviewCycle, root: Organization | None = None) -
         key = branch if branch in children else root.path
         if key not in found:
             org = children.get(key, root)
-            label = org.name if key in children else f"{root.name} (trực tiếp)"
+            label = org.name if key in children else _("%(name)s (trực tiếp)") % {"name": root.name}
             found[key] = Coverage(key, label, organization=org)
         found[key].add(kind, status, n)
     return [found[key] for key in sorted(found)]
@@ -449,7 +462,7 @@ def coverage_root(user, cycle: ReviewCycle) -> Organization | None:
 
 
 def coverage_total(rows: list[Coverage]) -> Coverage:
-    total = Coverage("total", "Tổng")
+    total = Coverage("total", _("Tổng"))
     for row in rows:
         for kind, counts in row.by_kind.items():
             bucket = total.by_kind.setdefault(

@@ -127,11 +127,18 @@ def cycle_open(
     require(
         rule_set.covers_year(year),
         "rule_set",
-        _("Bộ quy tắc «%(rs)s» áp dụng từ năm %(first)s%(last)s, không áp dụng cho năm %(year)s.")
+        (
+            _(
+                "Bộ quy tắc «%(rs)s» áp dụng từ năm %(first)s đến năm %(last)s, không áp dụng "
+                "cho năm %(year)s."
+            )
+            if rule_set.last_year
+            else _("Bộ quy tắc «%(rs)s» áp dụng từ năm %(first)s, không áp dụng cho năm %(year)s.")
+        )
         % {
             "rs": rule_set.name,
             "first": rule_set.first_year,
-            "last": f" đến năm {rule_set.last_year}" if rule_set.last_year else "",
+            "last": rule_set.last_year,
             "year": year,
         },
     )
