@@ -23,18 +23,13 @@ import json
 import os
 import random
 import statistics
-import sys
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+from benchdb import OUT, database_url, ensure_database, setup_django, use_database
+
 DB_NAME = "capuy_bench_grassroots"
-DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdb import ensure_database, setup_django, use_database  # noqa: E402
+DB_URL = database_url(DB_NAME)
 
 use_database(DB_URL)
 

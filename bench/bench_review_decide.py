@@ -56,19 +56,14 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
 from contextlib import nullcontext
 from datetime import datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+from benchdb import OUT, ROOT, database_url, setup_django, use_database
+
 DB_NAME = "capuy_bench_reviews"
-DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdb import setup_django, use_database  # noqa: E402
+DB_URL = database_url(DB_NAME)
 
 use_database(DB_URL)
 

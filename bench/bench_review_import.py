@@ -31,21 +31,17 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+from benchdb import OUT, database_url, ensure_database, setup_django, use_database
+
 # --national: the same province, file and runs inside bench_review_stats.py's national
 # database (11,8 million reviews of other provinces and years), so that every plan and index
 # the import uses is the one it gets at national scale
 NATIONAL = "--national" in sys.argv
 DB_NAME = "capuy_bench_reviews" if NATIONAL else "capuy_bench_reviews_import"
-DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
+DB_URL = database_url(DB_NAME)
 SUFFIX = "_national" if NATIONAL else ""
 FILE = OUT / f"review_results_100k{SUFFIX}.xlsx"
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdb import ensure_database, setup_django, use_database  # noqa: E402
 
 use_database(DB_URL)
 

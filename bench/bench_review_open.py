@@ -30,15 +30,11 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+from benchdb import OUT, database_url, ensure_database, pg_env, setup_django, use_database
+
 DB_NAME = "capuy_bench_review_open"
-DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdb import ensure_database, pg_env, setup_django, use_database  # noqa: E402
+DB_URL = database_url(DB_NAME)
 
 use_database(DB_URL)
 # The job runs in this process, as a worker would run it.

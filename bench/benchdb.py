@@ -1,11 +1,21 @@
 """What every benchmark script needs to reach its own PostgreSQL database: create it (or
 recreate it) on the local server, and set Django up on it (DATABASE_URL is set by the script
-before this is called)."""
+before this is called). Scripts import it by name: run as ``python bench/<script>.py``, their
+own folder is the first entry of ``sys.path``, and capuy is installed in the venv."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"  # figures and generated files (ignored by git)
+
+
+def database_url(name: str) -> str:
+    """The local server's database ``name`` (trust authentication, as on every machine here)."""
+    return f"postgresql://postgres@127.0.0.1:5432/{name}"
 
 
 def use_database(url: str) -> None:
