@@ -305,6 +305,27 @@ def test_the_quota_check_is_one_indexed_query_and_fast(world, cycle, django_asse
     assert time.perf_counter() - started < 0.2  # ≤ 20 ms in the benchmark, generous here
 
 
+def test_a_decision_reads_the_same_number_of_statements_however_large_its_group(world):
+    # bench/bench_review_decide.py times one decision at national scale (≤ 20 ms); here the
+    # statements are counted: a larger quota group or subtree must not add any
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    grassroots, cell, people = big_grassroots(world, members=30)
+    cycle = open_cycle(world)
+    office = world.users["office"]
+    counts = []
+    for person in (people[0], people[29], world.members["hung"]):
+        review = review_of(cycle, person)
+        through_proposal(world, review)
+        review = Review.objects.get(pk=review.pk)
+        with CaptureQueriesContext(connection) as queries:
+            services.review_decide(acting_user=office, review=review, level="HTTNV")
+        counts.append(len(queries))
+    # the first and the last of 30 members, then a member of a 3-member cell elsewhere
+    assert counts[0] == counts[1] == counts[2]
+
+
 def test_a_decision_above_the_ceiling_is_refused_naming_the_rule(world, cycle):
     review = review_of(cycle, world.members["hung"])
     through_proposal(world, review)
