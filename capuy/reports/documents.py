@@ -22,7 +22,19 @@ from datetime import date
 from io import BytesIO
 from pathlib import Path
 
+from django.utils import translation
+
 from capuy.core.vntext import format_date_long
+
+# Party documents (and the statistics workbooks that go with them) are official Vietnamese
+# texts: their figures are built and rendered in Vietnamese whatever the reader's language.
+PARTY_LANGUAGE = "vi"
+
+
+def party_language():
+    """The context a party document, or its workbook, is built and rendered in."""
+    return translation.override(PARTY_LANGUAGE)
+
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 # fpdf2 subsets the font with fontTools, which logs every table at INFO: not worth a line.

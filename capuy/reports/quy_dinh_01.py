@@ -4,6 +4,9 @@
 the structure and seats valid in that year, and returns a JSON-ready dict; ``report_document``
 turns it into a ``PartyDocument`` (DOCX and PDF in the party's format) and ``report_xlsx``
 into statistics tables. Nothing is typed in: the numbers in every format come from the dict.
+The dict's labels are in the active language (the page and the JSON follow the reader); the
+document and the workbook are official Vietnamese texts, so the views and the command build
+the dict and render them under ``documents.party_language()``.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from datetime import date
 from io import BytesIO
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from capuy.committees.choices import SeatRole
 from capuy.committees.models import Seat
@@ -26,14 +31,16 @@ from .periods import UPPER_LEVELS, Period, level_label, levels_of_year, period_f
 from .tuning import analytic_reads
 
 DEFAULT_NUMBER = "01-QĐ/TU"
-# How the running text names the members of each level.
+# How the document's running text names the members of each level (always Vietnamese).
 LEVEL_PHRASES = {
     "tinh": "các đồng chí Tỉnh ủy viên",
     "huyen": "các đồng chí cấp ủy cấp huyện và tương đương",
     "xa": "các đồng chí cấp ủy cấp xã",
 }
-COUNT_ALL = "Tính tất cả các lượt dự đã ghi nhận, kể cả lượt chưa được chi bộ xác nhận."
-COUNT_CONFIRMED = "Chỉ tính các lượt dự đã được chi bộ xác nhận."
+COUNT_ALL = gettext_lazy(
+    "Tính tất cả các lượt dự đã ghi nhận, kể cả lượt chưa được chi bộ xác nhận."
+)
+COUNT_CONFIRMED = gettext_lazy("Chỉ tính các lượt dự đã được chi bộ xác nhận.")
 
 
 def regulation_for(org, period: Period, user=None, rules=None) -> QuotaRule | None:
@@ -128,7 +135,8 @@ def _build_report(user, *, year: int, org, confirmed_only: bool, today: date | N
     concerns = figures.concern_figures(user, period, org=org)
     number = rule.number if rule else DEFAULT_NUMBER
     return {
-        "title": f"Báo cáo kết quả thực hiện Quy định {number} năm {year}",
+        "title": _("Báo cáo kết quả thực hiện Quy định %(number)s năm %(year)s")
+        % {"number": number, "year": year},
         "year": year,
         "organization": (
             {"id": org.pk, "code": org.code, "name": org.name, "kind": org.kind}
@@ -146,7 +154,7 @@ def _build_report(user, *, year: int, org, confirmed_only: bool, today: date | N
             else None
         ),
         "confirmed_only": confirmed_only,
-        "counting": COUNT_CONFIRMED if confirmed_only else COUNT_ALL,
+        "counting": str(COUNT_CONFIRMED if confirmed_only else COUNT_ALL),
         "as_of": period.today.isoformat(),
         "levels": levels,
         "total_attendances": sum(item["attendances"] for item in levels),

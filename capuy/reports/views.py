@@ -4,6 +4,7 @@ downloads. Views parse the filter, call the figures or selectors, and render."""
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from datetime import date
 from urllib.parse import urlencode
 
@@ -22,7 +23,7 @@ from capuy.members.selectors import list_page, parse_page_number
 from . import grassroots as figures
 from .compliance import STATUS_LABELS
 from .dashboard import dashboard, link
-from .documents import render_docx, render_pdf
+from .documents import party_language, render_docx, render_pdf
 from .exports import compliance_workbook
 from .forms import GrassrootsFilterForm
 from .grouping import org_choices
@@ -34,6 +35,7 @@ from .xep_loai_output import report_document as xep_loai_document
 from .xep_loai_output import report_filename as xep_loai_filename
 from .xep_loai_output import report_xlsx as xep_loai_xlsx
 
+FORMATS = ("docx", "pdf", "xlsx", "json")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -224,17 +226,25 @@ def _calendar_url(request) -> str:
 # --- the yearly report ----------------------------------------------------------------------
 
 
-def _report(request):
+def _report_form(request) -> GrassrootsFilterForm:
     form = _form(request)
     if form.errors:
         raise Http404(_("Tổ chức không có hoặc ngoài phạm vi của bạn."))
-    data = build_report(
+    return form
+
+
+def _report_data(request, form) -> dict:
+    return build_report(
         request.user,
         year=form.report_year,
         org=form.organization,
         confirmed_only=form.confirmed_only,
     )
-    return form, data
+
+
+def _file_language(fmt: str):
+    """The JSON speaks the reader's language; the party document and its workbook, Vietnamese."""
+    return nullcontext() if fmt == "json" else party_language()
 
 
 @login_required
@@ -245,11 +255,10 @@ def quy_dinh_01(request):
         return render(
             request, "reports/quy_dinh_01.html", {"form": form, "refused": True}, status=404
         )
-    form, data = _report(request)
+    data = _report_data(request, form)
     query = urlencode(form.params())
     downloads = {
-        fmt: reverse("reports:quy_dinh_01_download", args=[fmt]) + "?" + query
-        for fmt in ("docx", "pdf", "xlsx", "json")
+        fmt: reverse("reports:quy_dinh_01_download", args=[fmt]) + "?" + query for fmt in FORMATS
     }
     return render(
         request,
@@ -267,16 +276,19 @@ def quy_dinh_01(request):
 @login_required
 @require_GET
 def quy_dinh_01_download(request, fmt):
-    if fmt not in ("docx", "pdf", "xlsx", "json"):
+    if fmt not in FORMATS:
         raise Http404
-    form, data = _report(request)
-    return _report_file(
-        data, fmt, form.organization, report_document, report_xlsx, report_filename(data, fmt)
-    )
+    form = _report_form(request)
+    with _file_language(fmt):
+        data = _report_data(request, form)
+        return _report_file(
+            data, fmt, form.organization, report_document, report_xlsx, report_filename(data, fmt)
+        )
 
 
 def _report_file(data: dict, fmt: str, org, to_document, to_xlsx, filename: str) -> HttpResponse:
-    """A yearly report's figures as a download: JSON, XLSX, or the party document."""
+    """A yearly report's figures as a download: JSON, XLSX, or the party document (``data``
+    built, and this called, in ``_file_language(fmt)``)."""
     if fmt == "json":
         body, content_type = json.dumps(data, ensure_ascii=False, indent=2), "application/json"
     elif fmt == "xlsx":
@@ -311,8 +323,7 @@ def xep_loai(request):
     params = {key: value for key, value in form.params().items() if key in ("org", "year")}
     query = urlencode(params)
     downloads = {
-        fmt: reverse("reports:xep_loai_download", args=[fmt]) + "?" + query
-        for fmt in ("docx", "pdf", "xlsx", "json")
+        fmt: reverse("reports:xep_loai_download", args=[fmt]) + "?" + query for fmt in FORMATS
     }
     return render(
         request,
@@ -330,16 +341,18 @@ def xep_loai(request):
 @login_required
 @require_GET
 def xep_loai_download(request, fmt):
-    if fmt not in ("docx", "pdf", "xlsx", "json"):
+    if fmt not in FORMATS:
         raise Http404
-    form, data = _xep_loai(request)
-    if data is None:
+    form = GrassrootsFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
         raise Http404(_("Tổ chức không có hoặc ngoài phạm vi của bạn."))
-    return _report_file(
-        data,
-        fmt,
-        form.organization,
-        xep_loai_document,
-        xep_loai_xlsx,
-        xep_loai_filename(data, fmt),
-    )
+    with _file_language(fmt):
+        data = build_xep_loai(request.user, year=form.report_year, org=form.organization)
+        return _report_file(
+            data,
+            fmt,
+            form.organization,
+            xep_loai_document,
+            xep_loai_xlsx,
+            xep_loai_filename(data, fmt),
+        )

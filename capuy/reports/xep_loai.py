@@ -18,9 +18,10 @@ the tally, and SQLite, count the rows live with the same key SQL (``source`` cho
 comparison). Before that, one statement (``reads_sql``) reads the cycles, their rule sets and
 the units of the tables by unit together: two statements a report in all. What does not
 change between requests is kept per process: that statement's SQL for each scope, node and
-period, the tables' layout for each set of categories present, and each rule set's summary by
-the values of its row. The result is a JSON-ready dict; ``capuy/reports/xep_loai_output.py``
-renders it as DOCX, PDF and XLSX.
+period, the tables' layout for each set of categories present and language, and each rule
+set's summary by the values of its row. The result is a JSON-ready dict, its labels in the
+active language; ``capuy/reports/xep_loai_output.py`` renders it as DOCX, PDF and XLSX, always
+in Vietnamese (built and rendered under ``documents.party_language()``).
 
 Which cycles count for a year: yearly cycles (``period_kind = year``) the user sees; for a node,
 the deepest cycle whose scope contains it, else the outermost cycles inside it (a province's
@@ -41,7 +42,8 @@ from django.db.models import BooleanField, Case, CharField, Count, Q, Value, Whe
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from capuy.committees.choices import SeatRole
 from capuy.core.scoping import VIEW, scope_paths
@@ -63,15 +65,19 @@ from .tuning import analytic_reads
 
 LEVELS = (Level.HTXSNV, Level.HTTNV, Level.HTNV, Level.KHTNV)
 LEVEL_CODES = tuple(str(level) for level in LEVELS)
-LEVEL_LABELS = {str(level): str(level.label) for level in LEVELS}
+LEVEL_LABELS = {str(level): level.label for level in LEVELS}  # lazy: in the reader's language
 HTXSNV, HTTNV = str(Level.HTXSNV), str(Level.HTTNV)
 
 # Why a subject is not reviewed (col. 5 of the form, domain.md §11): still pending, or exempt
 # for a reason of §5.1; and why a reviewed one is not classified (yet).
 PENDING, UNDECIDED = "pending", "undecided"
-EXEMPTION_LABELS = {code: str(label) for code, label in Exemption.choices if code != Exemption.NONE}
-NOT_REVIEWED_REASONS = {PENDING: "Chưa kiểm điểm", **EXEMPTION_LABELS}
-NOT_CLASSIFIED_REASONS = {UNDECIDED: "Đã kiểm điểm, chưa quyết định xếp loại", **EXEMPTION_LABELS}
+# The labels are lazy: ``build_report`` renders them in the active language.
+EXEMPTION_LABELS = {code: label for code, label in Exemption.choices if code != Exemption.NONE}
+NOT_REVIEWED_REASONS = {PENDING: gettext_lazy("Chưa kiểm điểm"), **EXEMPTION_LABELS}
+NOT_CLASSIFIED_REASONS = {
+    UNDECIDED: gettext_lazy("Đã kiểm điểm, chưa quyết định xếp loại"),
+    **EXEMPTION_LABELS,
+}
 # Outcome keys computed in the database: a level, or one of these.
 OUT_EXEMPT, OUT_PENDING = tally.OUT_EXEMPT, tally.OUT_PENDING
 OUT_NOT_CLASSIFIED, OUT_UNDECIDED = tally.OUT_NOT_CLASSIFIED, tally.OUT_UNDECIDED
@@ -81,9 +87,9 @@ AUTO, TALLY, LIVE = "auto", "tally", "live"
 UPPER_KINDS = (OrgKind.DANG_BO_TINH, OrgKind.DANG_BO_HUYEN, OrgKind.DANG_BO_XA)
 SUBORDINATE_KINDS = (OrgKind.DANG_BO_BO_PHAN, OrgKind.CHI_BO_TRUC_THUOC)
 LEADER_LEVELS = {
-    OrgKind.DANG_BO_TINH: "Cán bộ lãnh đạo cấp tỉnh",
-    OrgKind.DANG_BO_HUYEN: "Cán bộ lãnh đạo cấp huyện và tương đương",
-    OrgKind.DANG_BO_XA: "Cán bộ lãnh đạo cấp xã",
+    OrgKind.DANG_BO_TINH: gettext_lazy("Cán bộ lãnh đạo cấp tỉnh"),
+    OrgKind.DANG_BO_HUYEN: gettext_lazy("Cán bộ lãnh đạo cấp huyện và tương đương"),
+    OrgKind.DANG_BO_XA: gettext_lazy("Cán bộ lãnh đạo cấp xã"),
 }
 ROLE_ORDER = [
     SeatRole.BI_THU,
@@ -664,7 +670,7 @@ def table_specs(present: set[tuple[str, str, str]]) -> list[TableSpec]:
         type_rows.append(
             RowSpec(
                 "type_none",
-                "Chưa phân loại loại hình",
+                _("Chưa phân loại loại hình"),
                 _and(grassroots, lambda k, c, s, b: s == ""),
                 indent=2,
             )
@@ -687,18 +693,18 @@ def table_specs(present: set[tuple[str, str, str]]) -> list[TableSpec]:
     return [
         TableSpec(
             "to_chuc_co_so_dang",
-            "Tổ chức cơ sở đảng",
+            _("Tổ chức cơ sở đảng"),
             SubjectKind.ORGANIZATION,
             [
-                RowSpec("total", "Tổng số tổ chức cơ sở đảng", grassroots, indent=0),
+                RowSpec("total", _("Tổng số tổ chức cơ sở đảng"), grassroots, indent=0),
                 RowSpec(
                     OrgKind.DANG_BO_CO_SO,
-                    "Đảng bộ cơ sở",
+                    _("Đảng bộ cơ sở"),
                     _kind_is(SubjectKind.ORGANIZATION, [OrgKind.DANG_BO_CO_SO]),
                 ),
                 RowSpec(
                     OrgKind.CHI_BO_CO_SO,
-                    "Chi bộ cơ sở",
+                    _("Chi bộ cơ sở"),
                     _kind_is(SubjectKind.ORGANIZATION, [OrgKind.CHI_BO_CO_SO]),
                 ),
                 *type_rows,
@@ -706,34 +712,37 @@ def table_specs(present: set[tuple[str, str, str]]) -> list[TableSpec]:
         ),
         TableSpec(
             "chi_bo_truc_thuoc",
-            "Đảng bộ bộ phận, chi bộ trực thuộc đảng ủy cơ sở",
+            _("Đảng bộ bộ phận, chi bộ trực thuộc đảng ủy cơ sở"),
             SubjectKind.ORGANIZATION,
             [
                 RowSpec(
                     "total",
-                    "Tổng số",
+                    _("Tổng số"),
                     _kind_is(SubjectKind.ORGANIZATION, SUBORDINATE_KINDS),
                     indent=0,
                 ),
                 RowSpec(
                     OrgKind.DANG_BO_BO_PHAN,
-                    "Đảng bộ bộ phận",
+                    _("Đảng bộ bộ phận"),
                     _kind_is(SubjectKind.ORGANIZATION, [OrgKind.DANG_BO_BO_PHAN]),
                 ),
                 RowSpec(
                     OrgKind.CHI_BO_TRUC_THUOC,
-                    "Chi bộ trực thuộc",
+                    _("Chi bộ trực thuộc"),
                     _kind_is(SubjectKind.ORGANIZATION, [OrgKind.CHI_BO_TRUC_THUOC]),
                 ),
             ],
         ),
         TableSpec(
             "dang_bo_cap_tren",
-            "Đảng bộ cấp trên cơ sở",
+            _("Đảng bộ cấp trên cơ sở"),
             SubjectKind.ORGANIZATION,
             [
                 RowSpec(
-                    "total", "Tổng số", _kind_is(SubjectKind.ORGANIZATION, UPPER_KINDS), indent=0
+                    "total",
+                    _("Tổng số"),
+                    _kind_is(SubjectKind.ORGANIZATION, UPPER_KINDS),
+                    indent=0,
                 ),
                 *[
                     RowSpec(
@@ -746,28 +755,29 @@ def table_specs(present: set[tuple[str, str, str]]) -> list[TableSpec]:
         ),
         TableSpec(
             "dang_vien",
-            "Đảng viên",
+            _("Đảng viên"),
             SubjectKind.MEMBER,
             [
-                RowSpec("total", "Tổng số đảng viên", _kind_is(SubjectKind.MEMBER), indent=0),
+                RowSpec("total", _("Tổng số đảng viên"), _kind_is(SubjectKind.MEMBER), indent=0),
                 RowSpec(
                     "chinh_thuc",
-                    "Đảng viên chính thức",
+                    _("Đảng viên chính thức"),
                     _kind_is(SubjectKind.MEMBER, ["chinh_thuc"]),
                 ),
-                RowSpec("du_bi", "Đảng viên dự bị", _kind_is(SubjectKind.MEMBER, ["du_bi"])),
+                RowSpec("du_bi", _("Đảng viên dự bị"), _kind_is(SubjectKind.MEMBER, ["du_bi"])),
             ],
         ),
         TableSpec(
             "tap_the_lanh_dao",
-            "Tập thể lãnh đạo, quản lý",
+            _("Tập thể lãnh đạo, quản lý"),
             SubjectKind.COLLECTIVE,
             [
-                RowSpec("total", "Tổng số tập thể", _kind_is(SubjectKind.COLLECTIVE), indent=0),
+                RowSpec("total", _("Tổng số tập thể"), _kind_is(SubjectKind.COLLECTIVE), indent=0),
                 *[
                     RowSpec(
                         kind,
-                        f"Tập thể lãnh đạo {str(OrgKind(kind).label).lower()}",
+                        _("Tập thể lãnh đạo %(organization)s")
+                        % {"organization": str(OrgKind(kind).label).lower()},
                         _kind_is(SubjectKind.COLLECTIVE, [kind]),
                     )
                     for kind in collective_kinds
@@ -776,14 +786,14 @@ def table_specs(present: set[tuple[str, str, str]]) -> list[TableSpec]:
         ),
         TableSpec(
             "ca_nhan_lanh_dao",
-            "Cá nhân cán bộ lãnh đạo, quản lý",
+            _("Cá nhân cán bộ lãnh đạo, quản lý"),
             SubjectKind.LEADER,
             [
-                RowSpec("total", "Tổng số cán bộ lãnh đạo, quản lý", leader, indent=0),
+                RowSpec("total", _("Tổng số cán bộ lãnh đạo, quản lý"), leader, indent=0),
                 *[
                     RowSpec(
                         f"level_{kind}",
-                        LEADER_LEVELS[kind],
+                        str(LEADER_LEVELS[kind]),
                         _and(leader, lambda k, c, s, b, v=kind: s == v),
                     )
                     for kind in leader_levels
@@ -805,10 +815,14 @@ def table_specs(present: set[tuple[str, str, str]]) -> list[TableSpec]:
 # The tables by unit (col. 2 "Đơn vị"): their rows are summed by branch in the database
 # (``Counts.units``); their total row is the total row of the table by category they break down.
 UNIT_TABLES = {
-    SubjectKind.MEMBER: ("dang_vien_theo_don_vi", "Đảng viên theo đơn vị", "dang_vien"),
+    SubjectKind.MEMBER: (
+        "dang_vien_theo_don_vi",
+        gettext_lazy("Đảng viên theo đơn vị"),
+        "dang_vien",
+    ),
     SubjectKind.ORGANIZATION: (
         "to_chuc_co_so_dang_theo_don_vi",
-        "Tổ chức cơ sở đảng theo đơn vị",
+        gettext_lazy("Tổ chức cơ sở đảng theo đơn vị"),
         "to_chuc_co_so_dang",
     ),
 }
@@ -819,11 +833,12 @@ def _unit_tables(units: Units) -> list[TableSpec]:
     path."""
     tables = []
     for kind, (key, title, _of) in UNIT_TABLES.items():
-        rows = [RowSpec("total", "Tổng cộng", None, indent=0)]
+        rows = [RowSpec("total", _("Tổng cộng"), None, indent=0)]
         if units.own is not None:
-            rows.append(RowSpec(units.own.path, f"{units.own.name} (trực tiếp)", None))
+            own = _("%(organization)s (trực tiếp)") % {"organization": units.own.name}
+            rows.append(RowSpec(units.own.path, own, None))
         rows += [RowSpec(node.path, node.name, None) for node in units.nodes]
-        tables.append(TableSpec(key, title, kind, rows, by_unit=True, optional=True))
+        tables.append(TableSpec(key, str(title), kind, rows, by_unit=True, optional=True))
     return tables
 
 
@@ -883,7 +898,8 @@ def _build_report(user, *, year: int, org, today: date | None, source: str) -> d
             }
         )
     return {
-        "title": f"Báo cáo kết quả kiểm điểm, đánh giá, xếp loại chất lượng năm {year}",
+        "title": _("Báo cáo kết quả kiểm điểm, đánh giá, xếp loại chất lượng năm %(year)s")
+        % {"year": year},
         "year": year,
         "previous_year": previous,
         "organization": (
@@ -908,9 +924,11 @@ def _build_report(user, *, year: int, org, today: date | None, source: str) -> d
             **coverage[year].as_dict(),
             "previous": coverage[previous].as_dict() if cycles[previous] else None,
         },
-        "levels": [{"code": code, "label": LEVEL_LABELS[code]} for code in LEVEL_CODES],
-        "not_reviewed_reasons": NOT_REVIEWED_REASONS,
-        "not_classified_reasons": NOT_CLASSIFIED_REASONS,
+        "levels": [{"code": code, "label": str(LEVEL_LABELS[code])} for code in LEVEL_CODES],
+        "not_reviewed_reasons": {code: str(label) for code, label in NOT_REVIEWED_REASONS.items()},
+        "not_classified_reasons": {
+            code: str(label) for code, label in NOT_CLASSIFIED_REASONS.items()
+        },
         "tables": tables,
     }
 
@@ -982,7 +1000,7 @@ def _rules(cycles: list[Cycle], rule_sets: dict[int, tuple[str, dict]]) -> dict 
     if not cycles:
         return None
     if len(rule_sets) != 1:
-        return {"title": "Nhiều bộ quy tắc", "quota_percent": None, "quota_denominator": None}
+        return {"title": _("Nhiều bộ quy tắc"), "quota_percent": None, "quota_denominator": None}
     return dict(rule_sets[cycles[0].rule_set_id][1])
 
 

@@ -1,7 +1,8 @@
 """The review statistics (``capuy.reports.xep_loai.build_report``) as a party document (DOCX and
 PDF, landscape: the statistics tables have fourteen columns) and as an XLSX workbook. Every
 number comes from the report's dict; documents show them in the Vietnamese format (1.532;
-12,50%), the workbook keeps them as numbers."""
+12,50%), the workbook keeps them as numbers. Both are official Vietnamese texts: the dict is
+built, and these run, under ``documents.party_language()``."""
 
 from __future__ import annotations
 

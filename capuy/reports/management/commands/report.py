@@ -4,10 +4,12 @@ import json
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from capuy.organizations.models import Organization
-from capuy.reports.documents import render_docx, render_pdf
+from capuy.reports.documents import party_language, render_docx, render_pdf
 from capuy.reports.quy_dinh_01 import build_report, report_document, report_xlsx
 from capuy.reports.xep_loai import build_report as build_xep_loai
 from capuy.reports.xep_loai_output import report_document as xep_loai_document
@@ -57,20 +59,12 @@ class Command(BaseCommand):
             organization = Organization.objects.filter(code=org).first()
             if organization is None:
                 raise CommandError(f"Không có tổ chức mã «{org}».")
-        # The command runs for the operator of the server: the whole database is in scope.
-        if report == "xep-loai":
-            build, to_document, to_xlsx = build_xep_loai, xep_loai_document, xep_loai_xlsx
-            data = build(_Everyone(), year=year, org=organization)
-        else:
-            build, to_document, to_xlsx = build_report, report_document, report_xlsx
-            data = build(_Everyone(), year=year, org=organization, confirmed_only=confirmed_only)
-        if fmt == "json":
-            body = json.dumps(data, ensure_ascii=False, indent=2).encode()
-        elif fmt == "xlsx":
-            body = to_xlsx(data)
-        else:
-            document = to_document(data, organization)
-            body = render_docx(document) if fmt == "docx" else render_pdf(document)
+        # The JSON in the server's language (Vietnamese), the documents always in Vietnamese.
+        language = (
+            translation.override(settings.LANGUAGE_CODE) if fmt == "json" else party_language()
+        )
+        with language:
+            body = self._body(report, year, organization, fmt, confirmed_only)
         if output:
             Path(output).write_bytes(body)
             self.stderr.write(f"Đã ghi {output} ({len(body):,} byte).".replace(",", "."))
@@ -80,6 +74,21 @@ class Command(BaseCommand):
             if sys.stdout.isatty():
                 raise CommandError(f"Định dạng {fmt} là tệp nhị phân: dùng --output TỆP.")
             sys.stdout.buffer.write(body)
+
+    def _body(self, report, year, organization, fmt, confirmed_only) -> bytes:
+        # The command runs for the operator of the server: the whole database is in scope.
+        if report == "xep-loai":
+            build, to_document, to_xlsx = build_xep_loai, xep_loai_document, xep_loai_xlsx
+            data = build(_Everyone(), year=year, org=organization)
+        else:
+            build, to_document, to_xlsx = build_report, report_document, report_xlsx
+            data = build(_Everyone(), year=year, org=organization, confirmed_only=confirmed_only)
+        if fmt == "json":
+            return json.dumps(data, ensure_ascii=False, indent=2).encode()
+        if fmt == "xlsx":
+            return to_xlsx(data)
+        document = to_document(data, organization)
+        return render_docx(document) if fmt == "docx" else render_pdf(document)
 
 
 class _Everyone:
