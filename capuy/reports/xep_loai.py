@@ -42,7 +42,7 @@ from django.db.models import BooleanField, Case, CharField, Count, Q, Value, Whe
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from capuy.committees.choices import SeatRole
@@ -769,7 +769,7 @@ def table_specs(present: set[tuple[str, str, str]]) -> list[TableSpec]:
         ),
         TableSpec(
             "tap_the_lanh_dao",
-            _("Tập thể lãnh đạo, quản lý"),
+            pgettext("report table", "Tập thể lãnh đạo, quản lý"),
             SubjectKind.COLLECTIVE,
             [
                 RowSpec("total", _("Tổng số tập thể"), _kind_is(SubjectKind.COLLECTIVE), indent=0),
@@ -786,7 +786,7 @@ def table_specs(present: set[tuple[str, str, str]]) -> list[TableSpec]:
         ),
         TableSpec(
             "ca_nhan_lanh_dao",
-            _("Cá nhân cán bộ lãnh đạo, quản lý"),
+            pgettext("report table", "Cá nhân cán bộ lãnh đạo, quản lý"),
             SubjectKind.LEADER,
             [
                 RowSpec("total", _("Tổng số cán bộ lãnh đạo, quản lý"), leader, indent=0),
