@@ -326,10 +326,11 @@ def sql_floor() -> dict:
         )
         cursor.execute(
             "INSERT INTO reviews_reviewevent (review_id, step, level, derived_level, "
-            "override_reason, note, data, warnings, by_id, at) "
+            "override_reason, note, data, warnings, by_id, at, held_on) "
             "SELECT v.id, e.step, v.level, '', '', "
             "'Nhập từ tệp «review_results_100k.xlsx», dòng ' || (v.n + 3), "
-            "%s::jsonb || e.extra, '[]'::jsonb, %s, now() FROM floor_levels AS v "
+            "%s::jsonb || e.extra, '[]'::jsonb, %s, now(), DATE '2019-12-20' "
+            "FROM floor_levels AS v "
             'CROSS JOIN (VALUES (\'self\', \'{"manifestations": ["A1", "B2"]}\'::jsonb), '
             "('propose', '{}'::jsonb), ('decide', '{}'::jsonb)) AS e(step, extra)",
             [plain, user.pk],

@@ -423,6 +423,9 @@ class StepSerializer(serializers.Serializer):
     )
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    held_on = serializers.DateField(
+        required=False, allow_null=True, help_text=_("Ngày họp (chi bộ, cấp ủy) khi biết.")
+    )
 
 
 class SelfAssessSerializer(StepSerializer):
@@ -441,6 +444,9 @@ class DecideSerializer(serializers.Serializer):
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
     conditions = serializers.DictField(required=False)
+    held_on = serializers.DateField(
+        required=False, allow_null=True, help_text=_("Ngày họp (chi bộ, cấp ủy) khi biết.")
+    )
 
 
 class ReopenSerializer(serializers.Serializer):
@@ -611,6 +617,7 @@ class ReviewEventSerializer(serializers.ModelSerializer):
             "warnings",
             "by",
             "at",
+            "held_on",
         ]
         read_only_fields = fields
 

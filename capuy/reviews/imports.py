@@ -746,6 +746,7 @@ class ImportRow:
     note: str
     derived_level: str
     linked: bool
+    held_on: date | None = None  # the "Ngày" column: the meeting's day
 
     @property
     def name(self) -> str:
@@ -1105,8 +1106,6 @@ class _Lookups:
         self.level_checks: dict = {}
         self.refusals: dict = {}
         self.group_labels: dict = {}
-        self.day_note = _("ngày kiểm điểm %(d)s")
-        self.day_notes: dict[date, str] = {}
         self.code_sets: dict[tuple[str, ...], tuple] = {}
 
     def _look_up_others(self, cycle, in_scope, kind: str, keys: set[int]) -> None:
@@ -1556,14 +1555,6 @@ def _plan_row(user, raw: _Raw, subject: _Subject, rules, lookups, errors) -> Imp
         if problem is not None:
             errors.add(number, problem[0] or column, problem[1])
             return None
-    note_parts = []
-    if raw.day is not None:
-        day_note = lookups.day_notes.get(raw.day)
-        if day_note is None:
-            day_note = lookups.day_notes[raw.day] = lookups.day_note % {"d": format_date(raw.day)}
-        note_parts.append(day_note)
-    if raw.note:
-        note_parts.append(raw.note)
     return ImportRow(
         number=number,
         subject=subject,
@@ -1575,9 +1566,10 @@ def _plan_row(user, raw: _Raw, subject: _Subject, rules, lookups, errors) -> Imp
         manifestation_codes=codes,
         manifestations_text=text,
         override_reason=reason,
-        note="; ".join(note_parts),
+        note=raw.note or "",
         derived_level=derivation.level or "",
         linked=linked,
+        held_on=raw.day,
     )
 
 
@@ -1751,6 +1743,7 @@ def _save_with_services(acting_user, rows: list[ImportRow], errors: RowErrors, f
                     manifestations_text=row.manifestations_text,
                     override_reason=row.override_reason,
                     note=note,
+                    held_on=row.held_on,
                 )
             if "propose" in row.steps:
                 review = services.review_propose(
@@ -1759,6 +1752,7 @@ def _save_with_services(acting_user, rows: list[ImportRow], errors: RowErrors, f
                     level=row.proposed_level,
                     override_reason=row.override_reason,
                     note=note,
+                    held_on=row.held_on,
                 )
             if "decide" in row.steps:
                 services.review_decide(
@@ -1767,6 +1761,7 @@ def _save_with_services(acting_user, rows: list[ImportRow], errors: RowErrors, f
                     level=row.decided_level,
                     override_reason=row.override_reason,
                     note=note,
+                    held_on=row.held_on,
                 )
         except (ValidationError, PermissionDenied) as error:
             column = DECIDED if "decide" in row.steps else SELF
@@ -1810,6 +1805,7 @@ _EVENT_COLUMNS = (
     "warnings",
     "by_id",
     "at",
+    "held_on",
 )
 
 
@@ -1899,6 +1895,7 @@ class _Tuples:
             codes,
             warnings,
             mids,
+            row.held_on,
         )
 
 
@@ -2070,7 +2067,7 @@ def _write_chunk(cursor, text: str, plain_data: str, user_id, now, relinks: bool
     cursor.execute(
         f"INSERT INTO {event_table} ({names}) "
         "SELECT v.id, e.step, e.level, v.derived_level, v.reason, v.note, e.data, "
-        "e.warnings, %s, %s FROM capuy_review_import AS v CROSS JOIN LATERAL (VALUES "
+        "e.warnings, %s, %s, v.held_on FROM capuy_review_import AS v CROSS JOIN LATERAL (VALUES "
         "(1, %s, v.self_level, COALESCE(v.data, %s::jsonb) "
         "|| jsonb_build_object('manifestations', v.codes), '[]'::jsonb, v.ev_self), "
         "(2, %s, v.proposed_level, COALESCE(v.data, %s::jsonb), '[]'::jsonb, v.ev_propose), "
@@ -2105,17 +2102,17 @@ def _save_from_tuples(through, updates: list[tuple], plain_data: str, user_id, n
             self_data = f'{data[:-1]}, "manifestations": {u[19]}}}'
             events.append(
                 (review_id, ReviewStep.SELF, u[1], u[4], reason, note, self_data, "[]")
-                + (user_id, now)
+                + (user_id, now, u[22])
             )
         if u[14]:
             events.append(
                 (review_id, ReviewStep.PROPOSE, u[2], u[4], reason, note, data, "[]")
-                + (user_id, now)
+                + (user_id, now, u[22])
             )
         if u[15]:
             events.append(
                 (review_id, ReviewStep.DECIDE, u[3], u[4], reason, note, data, u[20] or "[]")
-                + (user_id, now)
+                + (user_id, now, u[22])
             )
         if u[21] is not None:
             relinked.append(review_id)
@@ -2130,7 +2127,7 @@ _TEMP_COLUMNS = (
     "id bigint, self_level text, proposed_level text, decided_level text, derived_level text, "
     "status text, locked boolean, text text, linked boolean, old_status text, old_self text, "
     "old_proposed text, ord integer, ev_self boolean, ev_propose boolean, ev_decide boolean, "
-    "reason text, note text, data jsonb, codes jsonb, warnings jsonb, mids bigint[]"
+    "reason text, note text, data jsonb, codes jsonb, warnings jsonb, mids bigint[], held_on date"
 )
 
 
@@ -2162,7 +2159,7 @@ def _copy_lines(updates: list[tuple]) -> Iterator[str]:
                 f"{flag[u[14]]}\t{flag[u[15]]}\t{esc(u[16])}\t{esc(u[17])}\t{esc(u[18])}\t"
                 f"{esc(u[19])}\t{esc(u[20])}\t"
                 + ("\\N" if mids is None else "{" + ",".join(map(str, mids)) + "}")
-                + "\n"
+                + ("\t\\N\n" if u[22] is None else f"\t{u[22].isoformat()}\n")
             )
         yield "".join(lines)
 

@@ -648,6 +648,10 @@ class ReviewEvent(models.Model):
         db_constraint=False,
     )
     at = models.DateTimeField(auto_now_add=True)
+    # the day of the meeting where the step was taken (chi bộ's meeting, the committee's
+    # session), when it is known: the "Ngày" column of an imported file; ``at`` is when it
+    # was recorded
+    held_on = models.DateField(_("ngày họp"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

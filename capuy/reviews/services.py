@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from capuy.core.scoping import CHANGE, VIEW, OutOfScope, can, ensure_in_scope
 from capuy.core.services import apply_changes, require
+from capuy.core.vntext import format_date
 from capuy.organizations.models import Organization
 
 from . import access
@@ -287,6 +288,24 @@ def _refuse_if(message: str | None, exc=PermissionDenied) -> None:
         raise exc(message)
 
 
+def _check_held_on(review: Review, held_on: date | None) -> None:
+    """The meeting's day, when given: not in the future, not before the cycle's period (the
+    import's "Ngày" column is checked the same way, row by row)."""
+    if held_on is None:
+        return
+    start = review.cycle.period_start
+    if held_on > timezone.localdate():
+        message = _("Ngày %(d)s chưa tới.") % {"d": format_date(held_on)}
+    elif held_on < start:
+        message = _("Ngày %(d)s trước kỳ đánh giá (từ %(a)s).") % {
+            "d": format_date(held_on),
+            "a": format_date(start),
+        }
+    else:
+        return
+    raise ValidationError({"held_on": message})
+
+
 def _check_open(review: Review) -> None:
     cycle = review.cycle
     if cycle.level_closed(review.decision_level):
@@ -438,13 +457,16 @@ def review_self_assess(
     manifestations_text: str | None = None,
     override_reason: str = "",
     note: str = "",
+    held_on: date | None = None,
 ) -> Review:
     """Tự kiểm điểm, tự xếp loại: the subject's own ratings or scores, text, the
     manifestations it reviewed itself against, and its self-proposed level.
 
     Individuals (party members, leaders) must link at least one of the 27 manifestations or
-    write a free-text linkage. ``None`` leaves a field as it is.
+    write a free-text linkage. ``None`` leaves a field as it is. ``held_on`` (here, in the
+    proposal and the decision) is the day of the meeting, when known; it goes on the event.
     """
+    _check_held_on(review, held_on)
     review = _lock_review(acting_user, review)
     _refuse_if(access.self_assess_refusal(acting_user, review))
     _check_open(review)
@@ -518,6 +540,7 @@ def review_self_assess(
         derived_level=review.derived_level,
         override_reason=override_reason.strip(),
         note=note.strip(),
+        held_on=held_on,
         data=data,
     )
     review.derivation = derivation
@@ -536,10 +559,12 @@ def review_propose(
     conditions: Mapping | None = None,
     override_reason: str = "",
     note: str = "",
+    held_on: date | None = None,
 ) -> Review:
     """Thẩm định, đề xuất: the advisory body (the cell for its members, the organization
     committee for others) checks the inputs — it may correct ratings, scores and conditions —
     and proposes a level."""
+    _check_held_on(review, held_on)
     review = _lock_review(acting_user, review)
     _refuse_if(access.propose_refusal(acting_user, review))
     _check_open(review)
@@ -581,6 +606,7 @@ def review_propose(
         derived_level=review.derived_level,
         override_reason=override_reason.strip(),
         note=note.strip(),
+        held_on=held_on,
         data=_snapshot(review),
     )
     review.derivation = derivation
@@ -639,6 +665,7 @@ def review_decide(
     level: str,
     override_reason: str = "",
     note: str = "",
+    held_on: date | None = None,
     conditions: Mapping | None = None,
 ) -> Review:
     """Cấp có thẩm quyền quyết định: the immediate superior committee of the subject (or one
@@ -646,6 +673,7 @@ def review_decide(
     exemption caps), over the excellent quota of the subject's group, for an exempt subject,
     or by someone outside the competent level. Order warnings are recorded, not blocking. The
     review is locked afterwards. The result carries ``warnings`` and ``quota``."""
+    _check_held_on(review, held_on)
     review, derivation, quota, warnings = _decide_checks(
         acting_user, review, level, override_reason, conditions
     )
@@ -662,6 +690,7 @@ def review_decide(
         derived_level=review.derived_level,
         override_reason=override_reason.strip(),
         note=note.strip(),
+        held_on=held_on,
         data=_snapshot(review),
         warnings=warnings,
     )

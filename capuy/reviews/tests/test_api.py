@@ -63,6 +63,20 @@ def test_the_secretary_records_a_self_assessment_and_the_cells_proposal(api, wor
     assert [e["step"] for e in events] == ["self", "propose"]
 
 
+def test_the_day_of_the_meeting_goes_on_the_event_and_a_future_one_is_refused(api, world, cycle):
+    client = api("secretary")
+    review = review_of(cycle, world.members["lan"])
+    url = f"/api/v1/reviews/{review.pk}/"
+    step = {"level": "HTTNV", "manifestations": [manifestation("A1").pk]}
+    response = client.post(url + "self-assess/", {**step, "held_on": "2999-01-01"}, format="json")
+    assert response.status_code == 400
+    assert "chưa tới" in response.json()["held_on"][0]
+    response = client.post(url + "self-assess/", {**step, "held_on": "2019-12-20"}, format="json")
+    assert response.status_code == 200, response.json()
+    events = client.get("/api/v1/review-events/", {"review": review.pk}).json()["results"]
+    assert [(e["step"], e["held_on"]) for e in events] == [("self", "2019-12-20")]
+
+
 def test_a_self_assessment_without_linkage_is_refused_in_vietnamese(api, world, cycle):
     review = review_of(cycle, world.members["lan"])
     response = api("office").post(

@@ -164,7 +164,7 @@ def test_a_cell_result_file_is_saved_through_the_services(world, cycle):
     assert [e.step for e in events] == ["self", "propose"]
     assert events[0].data["manifestations"] == ["A3", "B5"]
     assert "chi_bo_thon_dong.xlsx" in events[0].note and "dòng 4" in events[0].note
-    assert "20/12/2019" in events[0].note
+    assert {e.held_on for e in events} == {date(2019, 12, 20)}  # the "Ngày" column
     assert events[0].by == world.users["office"]
     assert review_of(cycle, lan).proposed_level == "HTXSNV"
 
@@ -227,11 +227,20 @@ def test_dates_as_excel_dates_or_text(world, cycle):
     )
     result = check(world.users["office"], cycle, data)
     assert errors_of(result) == []
-    assert [r.note for r in result.rows] == [
-        "ngày kiểm điểm 20/12/2019",
-        "ngày kiểm điểm 21/12/2019",
-        "ngày kiểm điểm 21/12/2019",
+    assert [r.held_on for r in result.rows] == [
+        date(2019, 12, 20),
+        date(2019, 12, 21),
+        date(2019, 12, 21),
     ]
+
+
+def test_the_day_of_the_meeting_is_kept_on_every_step_it_records(world, cycle):
+    hung = world.members["hung"]
+    result = commit(world.users["office"], cycle, xlsx([row(hung, day="20/12/2019")]))
+    assert result.saved == 1
+    events = ReviewEvent.objects.filter(review__member=hung, review__cycle=cycle)
+    assert {e.held_on for e in events} == {date(2019, 12, 20)}
+    assert all("20/12/2019" not in e.note for e in events)  # a field, not words in the note
 
 
 def test_a_bad_date_is_refused_naming_row_and_column(world, cycle):

@@ -49,6 +49,23 @@ def test_the_cycle_pages_render_for_the_office(as_user, world, cycle):
         assert response.status_code == 200, url
 
 
+def test_the_review_page_shows_the_day_of_the_meeting(as_user, world, cycle):
+    from datetime import date
+
+    from capuy.reviews import services
+
+    review = review_of(cycle, world.members["hung"])
+    services.review_self_assess(
+        acting_user=world.users["office"],
+        review=review,
+        level="HTTNV",
+        manifestations=[manifestation("A1")],
+        held_on=date(2019, 12, 20),
+    )
+    page = as_user("office").get(reverse("reviews:review_detail", args=[review.pk]))
+    assert "họp ngày 20/12/2019" in page.content.decode()
+
+
 def test_opening_a_cycle_from_the_page(as_user, world):
     client = as_user("office")
     response = client.post(
