@@ -72,7 +72,7 @@ from capuy.core.imports import (
     read_limited,
 )
 from capuy.core.scoping import VIEW
-from capuy.core.vntext import format_date, search_key, unaccent
+from capuy.core.vntext import search_key, unaccent
 from capuy.organizations.models import Organization
 
 from . import access, services
@@ -839,7 +839,6 @@ def _parser(present: dict[int, Column], errors: RowErrors, cycle: ReviewCycle, t
     i_day, i_note = where.get("date", width), where.get("note", width)
     has_codes = "manifestations" in where
     has_text = "manifestations_text" in where
-    period_start = cycle.period_start
     add = errors.add
     text = _text
 
@@ -876,15 +875,9 @@ def _parser(present: dict[int, Column], errors: RowErrors, cycle: ReviewCycle, t
         except ValueError as exc:
             add(number, DAY, exc)
         else:
-            if day is not None and day > today:
-                add(number, DAY, _("Ngày %(d)s chưa tới.") % {"d": format_date(day)})
-            elif day is not None and day < period_start:
-                add(
-                    number,
-                    DAY,
-                    _("Ngày %(d)s trước kỳ đánh giá (từ %(a)s).")
-                    % {"d": format_date(day), "a": format_date(period_start)},
-                )
+            problem = services.held_on_problem(cycle, day, today)
+            if problem:
+                add(number, DAY, problem)
         code = text(values[i_code])
         raw = _Raw(
             number,

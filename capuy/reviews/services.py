@@ -288,22 +288,25 @@ def _refuse_if(message: str | None, exc=PermissionDenied) -> None:
         raise exc(message)
 
 
-def _check_held_on(review: Review, held_on: date | None) -> None:
-    """The meeting's day, when given: not in the future, not before the cycle's period (the
-    import's "Ngày" column is checked the same way, row by row)."""
+def held_on_problem(cycle: ReviewCycle, held_on: date | None, today: date) -> str | None:
+    """What is wrong with a meeting's day for ``cycle`` (in the future, or before the cycle's
+    period), or None; the import's "Ngày" column is checked with it row by row."""
     if held_on is None:
-        return
-    start = review.cycle.period_start
-    if held_on > timezone.localdate():
-        message = _("Ngày %(d)s chưa tới.") % {"d": format_date(held_on)}
-    elif held_on < start:
-        message = _("Ngày %(d)s trước kỳ đánh giá (từ %(a)s).") % {
+        return None
+    if held_on > today:
+        return _("Ngày %(d)s chưa tới.") % {"d": format_date(held_on)}
+    if held_on < cycle.period_start:
+        return _("Ngày %(d)s trước kỳ đánh giá (từ %(a)s).") % {
             "d": format_date(held_on),
-            "a": format_date(start),
+            "a": format_date(cycle.period_start),
         }
-    else:
-        return
-    raise ValidationError({"held_on": message})
+    return None
+
+
+def _check_held_on(review: Review, held_on: date | None) -> None:
+    problem = held_on_problem(review.cycle, held_on, timezone.localdate())
+    if problem:
+        raise ValidationError({"held_on": problem})
 
 
 def _check_open(review: Review) -> None:
