@@ -589,6 +589,7 @@ class _Raw:
     reason: str
     day: date | None
     note: str
+    unreadable: bool = False  # a cell could not be parsed (its error is recorded)
 
     @property
     def has_result(self) -> bool:
@@ -840,9 +841,11 @@ def _parser(present: dict[int, Column], errors: RowErrors, cycle: ReviewCycle, t
     has_codes = "manifestations" in where
     has_text = "manifestations_text" in where
     add = errors.add
+    recorded = errors.items
     text = _text
 
     def parse(number: int, values: list) -> _Raw:
+        before = len(recorded)
         # exactly the mapped positions, then None at ``width`` for the absent columns
         size = len(values)
         if size < width:
@@ -895,6 +898,7 @@ def _parser(present: dict[int, Column], errors: RowErrors, cycle: ReviewCycle, t
         )
         if not code and (raw.has_result or raw.name):
             add(number, CODE, _("Thiếu mã đảng viên."))
+        raw.unreadable = len(recorded) != before
         return raw
 
     return parse
@@ -904,13 +908,21 @@ def _blank(value: Any) -> bool:
     return value is None or (value.__class__ is str and not value.strip())
 
 
-def _read(upload, cycle: ReviewCycle, errors: RowErrors) -> list[_Raw]:
-    """Every data row parsed as calamine streams them (file-level problems raise
-    ``ImportFileError``). The rows of ``capuy.core.imports.iter_rows``, without a dict per
-    row."""
+@dataclass
+class _Sheet:
+    """A results sheet opened past its header: the row parser and the rows still to read."""
+
+    parse: Any  # (row number, cell values) → _Raw, see ``_parser``
+    numbered: Iterator[tuple[int, list]]
+    data_rows: int  # at most this many rows below the header (calamine's range)
+
+
+def _open(upload, cycle: ReviewCycle, errors: RowErrors) -> _Sheet:
+    """The first sheet, its header found and checked (file-level problems raise
+    ``ImportFileError``); calamine has read the whole sheet by then."""
     sheet = first_sheet(open_workbook(upload, max_bytes=MAX_BYTES))
     numbered = ((index + 1, values) for index, values in enumerate(sheet.iter_rows()))
-    _header_row, mapping = find_header(numbered, COLUMNS, search_rows=HEADER_SEARCH_ROWS)
+    header_row, mapping = find_header(numbered, COLUMNS, search_rows=HEADER_SEARCH_ROWS)
     present = {column.key for column in mapping.values()}
     if not any(column.key in present for column in (*LEVEL_COLUMNS, MANIFESTATIONS)):
         raise ImportFileError(
@@ -918,54 +930,68 @@ def _read(upload, cycle: ReviewCycle, errors: RowErrors) -> list[_Raw]:
             % {"cols": ", ".join(f"«{c.label}»" for c in (*LEVEL_COLUMNS, MANIFESTATIONS))}
         )
     parse = _parser(mapping, errors, cycle, timezone.localdate())
-    raws = []
-    append = raws.append
+    return _Sheet(parse, numbered, max(0, sheet.start[0] + sheet.height - header_row))
+
+
+def _rows(sheet: _Sheet) -> Iterator[_Raw]:
+    """Every data row, parsed as calamine gives them (blank rows skipped), without a dict per
+    row; a file of more than ``MAX_ROWS`` raises ``ImportFileError`` when it gets there."""
+    parse = sheet.parse
     blank = _blank
-    for number, values in numbered:
+    count = 0
+    for number, values in sheet.numbered:
         first = values[0] if values else None
         if (first is None or first.__class__ is str and not first.strip()) and all(
             blank(v) for v in values
         ):
             continue
-        if len(raws) >= MAX_ROWS:
+        if count >= MAX_ROWS:
             raise ImportFileError(
                 _("Tệp có quá nhiều dòng: tối đa %(n)s dòng mỗi lần nhập.")
                 % {"n": f"{MAX_ROWS:,}".replace(",", ".")}
             )
-        append(parse(number, values))
-    return raws
+        count += 1
+        yield parse(number, values)
+
+
+def _read(upload, cycle: ReviewCycle, errors: RowErrors) -> list[_Raw]:
+    """Every data row of the file, parsed (file-level problems raise ``ImportFileError``)."""
+    return list(_rows(_open(upload, cycle, errors)))
 
 
 @dataclass
-class _ScopeMembers:
-    """Every member review of a cycle in the user's scope (under the file's organization), with
-    its links: read while calamine reads a large file (it lets go of the GIL), instead of
-    looking the file's codes up after it."""
+class _ScopeReviews:
+    """Every review of a cycle in the user's scope (under the file's organization), with its
+    links: read while calamine reads a large file, instead of looking the file's codes up
+    after it — which lets the rows be checked, and saved, as they are read."""
 
-    by_code: dict[str, _Subject]
-    by_member: dict[int, _Subject]
+    subjects: list[_Subject]
     links: dict[int, set[str]]
 
     @classmethod
-    def read(cls, user, cycle: ReviewCycle, organization) -> _ScopeMembers:
-        visible = Review.objects.visible_to(user, VIEW).filter(
-            cycle=cycle, subject_kind=SubjectKind.MEMBER
-        )
+    def read(cls, user, cycle: ReviewCycle, organization) -> _ScopeReviews:
+        in_scope = Review.objects.visible_to(user, VIEW).filter(cycle=cycle)
         if organization is not None:
-            visible = visible.filter(org_path__startswith=organization.path)
-        by_code: dict[str, _Subject] = {}
-        by_member: dict[int, _Subject] = {}
-        for values in _fetch(visible.values_list(*_Subject.FIELDS)):
-            subject = _Subject(cycle, values)
-            by_code[subject.code] = subject
-            by_member[subject.member_id] = subject
+            in_scope = in_scope.filter(org_path__startswith=organization.path)
+        subjects = [
+            _Subject(cycle, values)
+            for values in _fetch(
+                in_scope.filter(subject_kind=SubjectKind.MEMBER).values_list(*_Subject.FIELDS)
+            )
+        ]
+        # organizations, collectives and posts: a few per organization
+        others = in_scope.exclude(subject_kind=SubjectKind.MEMBER)
+        subjects.extend(
+            _Subject.other(cycle, values)
+            for values in others.values_list(*_Subject.FIELDS, *_Subject.OTHER_FIELDS)
+        )
         links: dict[int, set[str]] = defaultdict(set)
         through = Review.manifestations.through.objects.filter(
-            review_id__in=visible.values("id")
+            review_id__in=in_scope.values("id")
         ).values_list("review_id", "manifestation__group", "manifestation__number")
         for review_id, group, number in _fetch(through):
             links[review_id].add(f"{group}{number}")
-        return cls(by_code, by_member, links)
+        return cls(subjects, links)
 
     @staticmethod
     def worth_reading(data: bytes, cycle: ReviewCycle, organization) -> bool:
@@ -976,54 +1002,95 @@ class _ScopeMembers:
         return members <= MAX_ROWS and len(data) // 40 >= members // 2
 
 
+def _canonical_code(code: str) -> str:
+    """The code as the lookups key it: "id 12", "#12" → "ID12"; "tc-3" → "TC3"."""
+    member_id = _member_id_from_code(code)
+    if member_id is not None:
+        return f"ID{member_id}"
+    other = _other_from_code(code)
+    return subject_code(*other) if other is not None else code
+
+
+def _split_codes(codes: Iterable[str]) -> tuple[set[str], set[int], dict[str, set[int]]]:
+    """Card numbers, member ids, and the other subjects' keys by kind, named by ``codes``."""
+    cards: set[str] = set()
+    ids: set[int] = set()
+    others: dict[str, set[int]] = defaultdict(set)  # subject kind → ids of what it names
+    for code in codes:
+        member_id = _member_id_from_code(code)
+        if member_id is not None:
+            ids.add(member_id)
+            continue
+        other = _other_from_code(code)
+        if other is None:
+            cards.add(code)
+        else:
+            others[other[0]].add(other[1])
+    return cards, ids, others
+
+
 class _Lookups:
-    """The reviews, manifestations and counts the rows refer to, in a few queries."""
+    """The reviews, manifestations and counts the rows refer to, in a few queries: those the
+    file's codes name, or (``scope``) every review the user may import into."""
 
     def __init__(
         self,
         user,
         cycle: ReviewCycle,
-        raws: list[_Raw],
+        raws: list[_Raw] | None,
         organization,
         lock: bool,
-        scope: _ScopeMembers | None = None,
+        scope: _ScopeReviews | None = None,
     ):
         self.cycle = cycle
-        cards: set[str] = set()
-        ids: set[int] = set()
-        others: dict[str, set[int]] = defaultdict(set)  # subject kind → ids of what it names
-        for r in raws:
-            if r.code:
-                member_id = _member_id_from_code(r.code)
-                if member_id is not None:
-                    ids.add(member_id)
-                    continue
-                other = _other_from_code(r.code)
-                if other is None:
-                    cards.add(r.code)
-                else:
-                    others[other[0]].add(other[1])
+        self.by_code: dict[str, _Subject] = {}
+        self.links: dict[int, set[str]] = defaultdict(set)
+        self.in_cycle: set[str] = set()  # of the codes not found: those in the cycle
+        self.known: set[str] = set()  # … and the members' codes known at all
+        if scope is not None:
+            for subject in scope.subjects:
+                self.by_code[subject.code] = subject
+                if subject.subject_kind == SubjectKind.MEMBER:
+                    self.by_code.setdefault(f"ID{subject.member_id}", subject)
+            self.links = scope.links
+        else:
+            self._look_up(user, {r.code for r in raws if r.code}, organization)
+        self.manifestations = {m.code: m for m in Manifestation.objects.all()}
+        self.lock = lock
+        self.quota_prefetched: dict[str, dict[str, int]] | None = None
+        self.names: dict[str, str] = {}  # organization names by path (lookups_name)
+        self.derivations: dict = {}
+        self.level_checks: dict = {}
+        self.refusals: dict = {}
+        self.group_labels: dict = {}
+        self.code_sets: dict[tuple[str, ...], tuple] = {}
+
+    def subject(self, code: str) -> _Subject | None:
+        """The review a row's code names (written as the template writes it, or otherwise)."""
+        subject = self.by_code.get(code)
+        if subject is None:
+            canonical = _canonical_code(code)
+            if canonical != code:
+                subject = self.by_code.get(canonical)
+        return subject
+
+    def _look_up(self, user, codes: set[str], organization) -> None:
+        cycle = self.cycle
+        cards, ids, others = _split_codes(codes)
         in_scope = Review.objects.visible_to(user, VIEW).filter(cycle=cycle)
         if organization is not None:
             in_scope = in_scope.filter(org_path__startswith=organization.path)
-        base = Review.objects.filter(cycle=cycle, subject_kind=SubjectKind.MEMBER)
         visible = in_scope.filter(subject_kind=SubjectKind.MEMBER)
-        self.by_code: dict[str, _Subject] = {}
-        self.in_cycle: set[str] = set()
-        self.known: set[str] = set()
+        fields = (*_Subject.FIELDS, *_Subject.OTHER_FIELDS)
         for kind, keys in others.items():
-            self._look_up_others(cycle, in_scope, kind, keys)
+            # a few hundred at most in a file: a plain IN
+            for chunk in _chunks(sorted(keys), 5000):
+                where = {"subject_kind": kind, f"{_OTHER_KEYS[kind]}__in": chunk}
+                for values in in_scope.filter(**where).values_list(*fields):
+                    subject = _Subject.other(cycle, values)
+                    self.by_code[subject.code] = subject
         bulk = _bulk_in_possible()
         size = MAX_ROWS if bulk else 20_000
-        if scope is not None:  # every member review in scope, read while the file was read
-            for card in cards:
-                if (subject := scope.by_code.get(card)) is not None:
-                    self.by_code[card] = subject
-            for member_id in ids:
-                if (subject := scope.by_member.get(member_id)) is not None:
-                    self.by_code[f"ID{member_id}"] = subject
-            cards = ids = set()  # what was not found is not in scope: see below
-            missing_cards = [c for r in raws if (c := r.code) and c not in self.by_code]
         for chunk in _chunks(sorted(cards), size):
             where = _in_table("member__card_number", chunk, "text") if bulk else None
             for values in _fetch(
@@ -1039,51 +1106,8 @@ class _Lookups:
             ):
                 subject = _Subject(cycle, values)
                 self.by_code[f"ID{subject.member_id}"] = subject
-        # Codes not found in scope: in the cycle but outside the scope, or not in the cycle.
-        if scope is None:
-            missing_cards = [c for c in cards if c not in self.by_code]
-            missing_ids = [i for i in ids if f"ID{i}" not in self.by_code]
-        else:
-            missing_ids = [i for c in missing_cards if (i := _member_id_from_code(c)) is not None]
-            missing_cards = [
-                c
-                for c in set(missing_cards)
-                if _member_id_from_code(c) is None and _other_from_code(c) is None
-            ]
-        if missing_cards or missing_ids:
-            from capuy.members.models import Member
-
-            for chunk in _chunks(missing_cards, 20_000):
-                self.in_cycle.update(
-                    base.filter(_in("member__card_number", chunk, "text")).values_list(
-                        "member__card_number", flat=True
-                    )
-                )
-                self.known.update(
-                    Member.objects.filter(_in("card_number", chunk, "text")).values_list(
-                        "card_number", flat=True
-                    )
-                )
-            for chunk in _chunks(missing_ids, 20_000):
-                self.in_cycle.update(
-                    f"ID{i}"
-                    for i in base.filter(_in("member_id", chunk, "bigint")).values_list(
-                        "member_id", flat=True
-                    )
-                )
-                self.known.update(
-                    f"ID{i}"
-                    for i in Member.objects.filter(_in("pk", chunk, "bigint")).values_list(
-                        "pk", flat=True
-                    )
-                )
-        self.manifestations = {m.code: m for m in Manifestation.objects.all()}
-        self.links: dict[int, set[str]] = defaultdict(set)
-        review_ids = [s.id for s in self.by_code.values()]
-        if scope is not None:
-            self.links.update(scope.links)
-            review_ids = [s.id for s in self.by_code.values() if s.subject_kind != "member"]
         through = Review.manifestations.through.objects
+        review_ids = list({s.id for s in self.by_code.values()})
         for chunk in _chunks(review_ids, size):
             where = _in_table("review_id", chunk, "bigint") if bulk else None
             for review_id, group, number in _fetch(
@@ -1092,32 +1116,47 @@ class _Lookups:
                 )
             ):
                 self.links[review_id].add(f"{group}{number}")
-        self.lock = lock
-        self.quota_prefetched: dict[str, dict[str, int]] | None = None
-        self.names: dict[str, str] = {}  # organization names by path (lookups_name)
-        self.derivations: dict = {}
-        self.level_checks: dict = {}
-        self.refusals: dict = {}
-        self.group_labels: dict = {}
-        self.code_sets: dict[tuple[str, ...], tuple] = {}
 
-    def _look_up_others(self, cycle, in_scope, kind: str, keys: set[int]) -> None:
-        """Organizations', collectives' and leaders' reviews named by their codes (a few
-        hundred at most in a file: a plain ``IN``)."""
-        column = _OTHER_KEYS[kind]
-        fields = (*_Subject.FIELDS, *_Subject.OTHER_FIELDS)
-        for chunk in _chunks(sorted(keys), 5000):
-            where = {"subject_kind": kind, f"{column}__in": chunk}
-            for values in in_scope.filter(**where).values_list(*fields):
-                subject = _Subject.other(cycle, values)
-                self.by_code[subject.code] = subject
-            found = {k for k in chunk if subject_code(kind, k) in self.by_code}
-            missing = [k for k in chunk if k not in found]
-            if missing:
+    def explain_missing(self, codes: Iterable[str]) -> None:
+        """For the error messages only: which of ``codes`` (not found in scope) are in the
+        cycle all the same, and which members exist at all (``in_cycle``, ``known``, by
+        canonical code)."""
+        from capuy.members.models import Member
+
+        cards, ids, others = _split_codes(codes)
+        reviews = Review.objects.filter(cycle=self.cycle)
+        members = reviews.filter(subject_kind=SubjectKind.MEMBER)
+        for chunk in _chunks(sorted(cards), 20_000):
+            self.in_cycle.update(
+                members.filter(_in("member__card_number", chunk, "text")).values_list(
+                    "member__card_number", flat=True
+                )
+            )
+            self.known.update(
+                Member.objects.filter(_in("card_number", chunk, "text")).values_list(
+                    "card_number", flat=True
+                )
+            )
+        for chunk in _chunks(sorted(ids), 20_000):
+            self.in_cycle.update(
+                f"ID{i}"
+                for i in members.filter(_in("member_id", chunk, "bigint")).values_list(
+                    "member_id", flat=True
+                )
+            )
+            self.known.update(
+                f"ID{i}"
+                for i in Member.objects.filter(_in("pk", chunk, "bigint")).values_list(
+                    "pk", flat=True
+                )
+            )
+        for kind, keys in others.items():
+            column = _OTHER_KEYS[kind]
+            for chunk in _chunks(sorted(keys), 5000):
                 self.in_cycle.update(
-                    subject_code(kind, k)
-                    for k in Review.objects.filter(
-                        cycle=cycle, subject_kind=kind, **{f"{column}__in": missing}
+                    subject_code(kind, key)
+                    for key in reviews.filter(
+                        subject_kind=kind, **{f"{column}__in": chunk}
                     ).values_list(column, flat=True)
                 )
 
@@ -1184,7 +1223,9 @@ def review_import_check(
     error on row 0. ``lock`` (inside the commit's transaction) takes the quota locks.
 
     ``save_above`` (the commit, on PostgreSQL): a file of more rows is saved while it is
-    checked (``_BulkWriter``); ``result.written`` then says how many reviews were updated."""
+    checked (``_BulkWriter``); ``result.written`` then says how many reviews were updated.
+    A file that looks like most of its scope is checked as it is read (the scope's reviews
+    read beforehand), so that its first rows are being saved while the last are checked."""
     result = ImportCheck(filename=filename)
     errors = result.errors
     scope = None
@@ -1193,23 +1234,22 @@ def review_import_check(
         if (
             save_above is not None
             and connection.vendor == "postgresql"
-            and _ScopeMembers.worth_reading(data, cycle, organization)
+            and _ScopeReviews.worth_reading(data, cycle, organization)
         ):
-            raws, scope = _read_beside_scope(data, cycle, errors, acting_user, organization)
+            sheet, scope = _open_beside_scope(data, cycle, errors, acting_user, organization)
+            raws: Iterable[_Raw] = _rows(sheet)
+            expected = sheet.data_rows
         else:
             raws = _read(data, cycle, errors)
+            expected = len(raws)
     except ImportFileError as exc:
         errors.add(0, "", exc)
-        return result
-    result.total = len(raws)
-    if not raws:
-        errors.add(0, "", _("Tệp không có dòng dữ liệu nào."))
         return result
 
     with transaction.atomic():  # the lookups' temporary tables live in a transaction
         lookups = _Lookups(acting_user, cycle, raws, organization, lock, scope)
     writer = None
-    if save_above is not None and len(raws) > save_above and connection.vendor == "postgresql":
+    if save_above is not None and expected > save_above and connection.vendor == "postgresql":
         writer = _BulkWriter(acting_user, cycle, filename, lookups)
     try:
         _check_rows(acting_user, cycle, raws, lookups, organization, result, writer)
@@ -1222,93 +1262,109 @@ def review_import_check(
     return result
 
 
-def _read_beside_scope(data: bytes, cycle, errors, user, organization):
-    """``_read`` in a second thread (calamine lets go of the GIL while it unzips and parses)
-    while this one reads the scope's member reviews from the database."""
+def _open_beside_scope(data: bytes, cycle, errors, user, organization):
+    """``_open`` in a second thread (calamine lets go of the GIL while it unzips and parses)
+    while this one reads the scope's reviews from the database."""
     language = translation.get_language()
 
-    def read() -> list[_Raw]:
+    def open_sheet() -> _Sheet:
         with translation.override(language):
-            return _read(data, cycle, errors)
+            return _open(data, cycle, errors)
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        reading = pool.submit(read)
+        opening = pool.submit(open_sheet)
         try:
-            scope = _ScopeMembers.read(user, cycle, organization)
+            scope = _ScopeReviews.read(user, cycle, organization)
         finally:
-            raws = reading.result()  # raises ImportFileError as _read does
-    return raws, scope
+            sheet = opening.result()  # raises ImportFileError as _open does
+    return sheet, scope
 
 
 def _check_rows(acting_user, cycle, raws, lookups, organization, result, writer) -> None:
+    """Check ``raws`` (a list, or rows still being read) in the file's order; each checked
+    member row goes to ``writer`` while no row has failed."""
     errors = result.errors
     rules = effective_rules(cycle.rule_set)
-    unreadable = errors.rows()  # rows with a cell that could not be parsed
     scope_name = organization.name if organization is not None else ""
-    seen: dict[str, int] = {}
+    seen: dict[int, int] = {}  # review id → the row that named it
+    missing: list[tuple[int, str]] = []  # rows whose code names no review in scope
     decisions: list[tuple[_Raw, _Subject]] = []
     planned: dict[int, ImportRow] = {}
-    for raw in raws:
-        if not raw.code:
-            if not raw.has_result and not raw.name:
+    try:
+        for raw in raws:
+            result.total += 1
+            if not raw.code:
+                if not raw.has_result and not raw.name:
+                    result.skipped += 1
+                continue
+            if raw.unreadable:
+                continue
+            subject = lookups.subject(raw.code)
+            if subject is None:
+                missing.append((raw.number, raw.code))
+                continue
+            member = subject.subject_kind == SubjectKind.MEMBER
+            if subject.id in seen:
+                message = (
+                    _("Đảng viên mã %(c)s đã có ở dòng %(r)s: mỗi đảng viên chỉ ghi một dòng.")
+                    if member
+                    else _("Đối tượng mã %(c)s đã có ở dòng %(r)s: mỗi đối tượng chỉ ghi một dòng.")
+                )
+                errors.add(raw.number, CODE, message % {"c": raw.code, "r": seen[subject.id]})
+                continue
+            seen[subject.id] = raw.number
+            if (
+                raw.name
+                and _key(raw.name) != subject.search_name
+                and _key(raw.name) not in subject.other_names
+            ):
+                message = (
+                    _("Mã %(c)s là của đảng viên %(n)s, không phải «%(v)s».")
+                    if member
+                    else _("Mã %(c)s là của «%(n)s», không phải «%(v)s».")
+                )
+                errors.add(
+                    raw.number,
+                    NAME,
+                    message % {"c": raw.code, "n": subject.subject_name, "v": raw.name},
+                )
+                continue
+            if raw.cell and _key(raw.cell) not in (
+                _key(subject.cell_name),
+                _key(subject.cell_code),
+            ):
+                message = (
+                    _("Đảng viên %(n)s sinh hoạt ở %(cell)s, không phải «%(v)s».")
+                    if member
+                    else _("«%(n)s» thuộc %(cell)s, không phải «%(v)s».")
+                )
+                errors.add(
+                    raw.number,
+                    CELL,
+                    message % {"n": subject.subject_name, "cell": subject.cell_name, "v": raw.cell},
+                )
+                continue
+            row = _plan_row(acting_user, raw, subject, rules, lookups, errors)
+            if row is None:
+                continue
+            if not row.steps:
                 result.skipped += 1
-            continue
-        if raw.number in unreadable:
-            continue
-        subject = lookups.by_code.get(raw.code)
-        if subject is None:
-            errors.add(raw.number, CODE, _missing_message(raw.code, lookups, cycle, scope_name))
-            continue
-        member = subject.subject_kind == SubjectKind.MEMBER
-        if raw.code in seen:
-            message = (
-                _("Đảng viên mã %(c)s đã có ở dòng %(r)s: mỗi đảng viên chỉ ghi một dòng.")
-                if member
-                else _("Đối tượng mã %(c)s đã có ở dòng %(r)s: mỗi đối tượng chỉ ghi một dòng.")
-            )
-            errors.add(raw.number, CODE, message % {"c": raw.code, "r": seen[raw.code]})
-            continue
-        seen[raw.code] = raw.number
-        if (
-            raw.name
-            and _key(raw.name) != subject.search_name
-            and _key(raw.name) not in subject.other_names
-        ):
-            message = (
-                _("Mã %(c)s là của đảng viên %(n)s, không phải «%(v)s».")
-                if member
-                else _("Mã %(c)s là của «%(n)s», không phải «%(v)s».")
-            )
-            errors.add(
-                raw.number,
-                NAME,
-                message % {"c": raw.code, "n": subject.subject_name, "v": raw.name},
-            )
-            continue
-        if raw.cell and _key(raw.cell) not in (_key(subject.cell_name), _key(subject.cell_code)):
-            message = (
-                _("Đảng viên %(n)s sinh hoạt ở %(cell)s, không phải «%(v)s».")
-                if member
-                else _("«%(n)s» thuộc %(cell)s, không phải «%(v)s».")
-            )
-            errors.add(
-                raw.number,
-                CELL,
-                message % {"n": subject.subject_name, "cell": subject.cell_name, "v": raw.cell},
-            )
-            continue
-        row = _plan_row(acting_user, raw, subject, rules, lookups, errors)
-        if row is None:
-            continue
-        if not row.steps:
-            result.skipped += 1
-            continue
-        planned[raw.number] = row
-        if "decide" in row.steps:
-            decisions.append((raw, subject))
-        if writer is not None and not errors and subject.subject_kind == SubjectKind.MEMBER:
-            writer.add(row)  # the other subjects (a few per organization) go through services
-
+                continue
+            planned[raw.number] = row
+            if "decide" in row.steps:
+                decisions.append((raw, subject))
+            if writer is not None and member and not errors and not missing:
+                writer.add(row)  # the other subjects (a few per organization) go through services
+    except ImportFileError as exc:  # found while reading (too many rows)
+        errors.add(0, "", exc)
+        return
+    if not result.total:
+        errors.add(0, "", _("Tệp không có dòng dữ liệu nào."))
+        return
+    if missing:  # why each code was not found: read for the messages alone
+        lookups.explain_missing(code for _number, code in missing)
+        for number, code in missing:
+            errors.add(number, CODE, _missing_message(code, lookups, cycle, scope_name))
     _check_quota(rules, decisions, planned, lookups, errors)
     failed = errors.rows()
     # planned in the file's order already
@@ -1319,8 +1375,9 @@ _key = functools.lru_cache(maxsize=65536)(search_key)
 
 
 def _missing_message(code: str, lookups: _Lookups, cycle: ReviewCycle, scope_name: str) -> str:
+    known_as = _canonical_code(code)  # how ``explain_missing`` keys it
     if _other_from_code(code) is not None:
-        if code in lookups.in_cycle:
+        if known_as in lookups.in_cycle:
             return _(
                 "Đối tượng mã %(c)s nằm ngoài phạm vi của tệp nhập hoặc phạm vi được phân quyền "
                 "của bạn."
@@ -1329,7 +1386,7 @@ def _missing_message(code: str, lookups: _Lookups, cycle: ReviewCycle, scope_nam
             "c": code,
             "cycle": cycle.name,
         }
-    if code in lookups.in_cycle:
+    if known_as in lookups.in_cycle:
         if scope_name:
             return _(
                 "Đảng viên mã %(c)s không thuộc %(org)s (phạm vi của tệp nhập) hoặc nằm ngoài "
@@ -1339,7 +1396,7 @@ def _missing_message(code: str, lookups: _Lookups, cycle: ReviewCycle, scope_nam
             "Đảng viên mã %(c)s nằm ngoài phạm vi được phân quyền của bạn: không ghi kết quả "
             "cho đảng viên này."
         ) % {"c": code}
-    if code in lookups.known:
+    if known_as in lookups.known:
         return _("Đảng viên mã %(c)s không có trong đợt «%(cycle)s».") % {
             "c": code,
             "cycle": cycle.name,

@@ -655,7 +655,7 @@ def test_reading_the_scope_beside_the_file_gives_the_same_checks_and_rows(world,
     outcomes = []
     for ahead in (False, True):
         monkeypatch.setattr(
-            imports._ScopeMembers, "worth_reading", staticmethod(lambda *a, ahead=ahead: ahead)
+            imports._ScopeReviews, "worth_reading", staticmethod(lambda *a, ahead=ahead: ahead)
         )
         result = commit(world.users["office"], cycle, data, service_rows=0)
         outcomes.append((errors_of(result), result.saved, len(result.rows)))
@@ -669,7 +669,7 @@ def test_reading_the_scope_beside_the_file_gives_the_same_checks_and_rows(world,
     saved = []
     for ahead in (False, True):
         monkeypatch.setattr(
-            imports._ScopeMembers, "worth_reading", staticmethod(lambda *a, ahead=ahead: ahead)
+            imports._ScopeReviews, "worth_reading", staticmethod(lambda *a, ahead=ahead: ahead)
         )
         try:
             with transaction.atomic():
@@ -683,6 +683,68 @@ def test_reading_the_scope_beside_the_file_gives_the_same_checks_and_rows(world,
 
 
 # --- organizations, leadership collectives and leaders' posts ------------------------------------
+
+
+@pytest.fixture(params=[False, True], ids=["codes looked up", "checked as read"])
+def reading(request, monkeypatch):
+    """Both ways of reading a file: its codes looked up after reading it, or (a file that
+    looks like most of its scope, on PostgreSQL) the scope's reviews read beside the file and
+    each row checked, and saved, as calamine gives it."""
+    from capuy.reviews import imports
+
+    if request.param and connection.vendor != "postgresql":
+        pytest.skip("checking as the file is read is PostgreSQL's bulk path")
+    monkeypatch.setattr(
+        imports._ScopeReviews, "worth_reading", staticmethod(lambda *a: request.param)
+    )
+    return request.param
+
+
+def test_a_member_code_is_understood_however_the_id_is_written(world, cycle, reading):
+    hung, lan, an = (world.members[k] for k in ("hung", "lan", "an"))
+    rows = [
+        [None, f"id {hung.pk}", hung.full_name, "", "HTTNV", "A1", ""],
+        [None, f"#{lan.pk}", lan.full_name, "", "HTTNV", "A2", ""],
+        [None, f"ID-{an.pk}", an.full_name, "", "HTTNV", "A3", ""],
+    ]
+    result = commit(world.users["office"], cycle, xlsx(rows), service_rows=0)
+    assert errors_of(result) == [] and result.saved == 3
+    assert review_of(cycle, lan).self_level == "HTTNV"
+
+
+def test_one_member_named_twice_by_card_and_by_id_is_refused(world, cycle, reading):
+    hung = world.members["hung"]
+    twice = [row(hung), [None, f"ID{hung.pk}", hung.full_name, "", "HTTNV", "A1", ""]]
+    result = commit(world.users["office"], cycle, xlsx(twice), service_rows=0)
+    assert [(e[0], e[1]) for e in errors_of(result)] == [(5, "Mã đối tượng")]
+    assert "đã có ở dòng 4" in errors_of(result)[0][2]
+    assert saved_nothing(cycle)
+
+
+def test_a_file_of_blank_rows_is_refused(world, cycle, reading):
+    result = commit(world.users["office"], cycle, xlsx([[None] * 8, [" "] * 8]), service_rows=0)
+    assert errors_of(result) == [(0, "", "Tệp không có dòng dữ liệu nào.")]
+
+
+def test_too_many_rows_are_refused_even_once_saving_has_begun(world, cycle, reading, monkeypatch):
+    """Checked as read, the first rows are being written when the row past the limit is met:
+    the file is refused all the same and nothing stays saved."""
+    from capuy.reviews import imports
+
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    monkeypatch.setattr(imports._BulkWriter, "FIRST_CHUNK", 1)
+    rows = [row(world.members[k]) for k in ("hung", "lan", "an")]
+    result = commit(world.users["office"], cycle, xlsx(rows), service_rows=0)
+    assert errors_of(result) == [(0, "", "Tệp có quá nhiều dòng: tối đa 2 dòng mỗi lần nhập.")]
+    assert saved_nothing(cycle)
+
+
+def test_an_unknown_code_stops_the_saving_and_is_explained_at_the_end(world, cycle, reading):
+    hung, lan = world.members["hung"], world.members["lan"]
+    rows = [row(hung), [None, "KHONG-CO", "Ai đó", "", "HTTNV", "A1", ""], row(lan)]
+    result = commit(world.users["office"], cycle, xlsx(rows), service_rows=0)
+    assert errors_of(result) == [(5, "Mã đối tượng", "Không tìm thấy đảng viên có mã KHONG-CO.")]
+    assert saved_nothing(cycle)
 
 
 def other_row(review, self_level="HTTNV", codes="", proposed="HTTNV", decided="", name=None):
