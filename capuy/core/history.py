@@ -44,6 +44,14 @@ def _display(record, field_name: str) -> str:
     return str(value)
 
 
+def _who(record) -> str:
+    if record.history_user is not None:
+        return str(record.history_user)
+    if record.history_user_id is not None:  # a history kept without a constraint on the user
+        return str(_("người dùng #%(id)s (đã xóa)") % {"id": record.history_user_id})
+    return str(_("hệ thống"))
+
+
 def history_rows(obj, limit: int = 200) -> list[HistoryRow]:
     """Newest first; each update lists only the fields that changed."""
     records = list(
@@ -56,7 +64,7 @@ def history_rows(obj, limit: int = 200) -> list[HistoryRow]:
         previous = records[index + 1] if index + 1 < len(records) else None
         row = HistoryRow(
             when=record.history_date,
-            who=str(record.history_user) if record.history_user else str(_("hệ thống")),
+            who=_who(record),
             kind=str(CHANGE_TYPES.get(record.history_type, record.history_type)),
         )
         if record.history_type == "~" and previous is not None:

@@ -75,3 +75,42 @@ def test_every_index_of_the_reviews_in_the_database_avoids_the_step_columns():
         )
         columns = {row[0] for row in cursor.fetchall()}
     assert columns and not columns & STEP_COLUMNS
+
+
+@pytest.mark.django_db
+def test_the_review_history_is_indexed_by_review_alone():
+    """Its rows are read per review; an import of 100.000 rows writes 100.000 of them."""
+    table = Review.history.model._meta.db_table
+    with connection.cursor() as cursor:
+        indexed = {
+            tuple(info["columns"])
+            for info in connection.introspection.get_constraints(cursor, table).values()
+            if info["index"] or info["primary_key"] or info["unique"]
+        }
+    assert indexed == {("history_id",), ("id",)}
+
+
+@pytest.mark.django_db
+def test_a_deleted_user_s_review_history_keeps_the_user_and_shows_the_user_as_gone(world):
+    from django.contrib.auth import get_user_model
+
+    from capuy.core.history import history_rows
+    from capuy.reviews import services
+    from capuy.reviews.testing import manifestation, open_cycle, review_of
+
+    cycle = open_cycle(world)
+    review = review_of(cycle, world.members["hung"])
+    clerk = get_user_model().objects.create(username="tam-thoi")
+    services.review_self_assess(
+        acting_user=world.users["office"],
+        review=review,
+        level="HTTNV",
+        manifestations=[manifestation("A1")],
+    )
+    Review.history.filter(id=review.pk).update(history_user=clerk)
+    clerk_id = clerk.pk
+    clerk.delete()
+    assert set(Review.history.filter(id=review.pk).values_list("history_user_id", flat=True)) == {
+        clerk_id
+    }
+    assert {row.who for row in history_rows(review)} == {f"người dùng #{clerk_id} (đã xóa)"}
