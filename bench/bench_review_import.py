@@ -232,6 +232,7 @@ def reset() -> None:
             "reviews_reviewevent",
             "reviews_review_manifestations",
             "reviews_historicalreview",
+            "reviews_reviewtally",
         ):
             cursor.execute(f"VACUUM ANALYZE {table}")
         # each run writes ~330 MB of WAL: start every run from a checkpoint, so that one run
