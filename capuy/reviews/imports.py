@@ -397,6 +397,18 @@ def _links_of(ids: list[int]) -> dict[int, list[str]]:
     return links
 
 
+def _days_of(ids: list[int]) -> dict[int, str]:
+    """The day of the meeting last recorded on each review's steps, as the "Ngày" column
+    writes it (dd/mm/yyyy), so that a file sent back keeps it."""
+    days: dict[int, str] = {}
+    events = ReviewEvent.objects.filter(review_id__in=ids, held_on__isnull=False)
+    for review_id, day in events.order_by("review_id", "at", "id").values_list(
+        "review_id", "held_on"
+    ):
+        days[review_id] = day.strftime("%d/%m/%Y")
+    return days
+
+
 def _other_template_rows(scoped, cycle: ReviewCycle) -> Iterator[list]:
     """The organizations', collectives' and leaders' reviews, in tree order, each organization
     before its collectives and its leaders' posts (a few per organization)."""
@@ -413,6 +425,7 @@ def _other_template_rows(scoped, cycle: ReviewCycle) -> Iterator[list]:
     for chunk in _chunks(rows.values_list(*fields).iterator(chunk_size=2000), 2000):
         subjects = [_Subject.other(cycle, values) for values in chunk]
         links = _links_of([s.id for s in subjects if s.is_individual])
+        days = _days_of([s.id for s in subjects])
         for s in subjects:
             yield [
                 s.code,
@@ -423,6 +436,7 @@ def _other_template_rows(scoped, cycle: ReviewCycle) -> Iterator[list]:
                 s.manifestations_text,
                 s.proposed_level,
                 s.decided_level,
+                days.get(s.id, ""),
                 _template_note(s.status, s.exemption, s.exemption_note, s.classify),
             ]
 
@@ -435,11 +449,20 @@ def template_rows(user, cycle: ReviewCycle, organization: Organization | None = 
     if organization is not None:
         scoped = scoped.filter(org_path__startswith=organization.path)
     number = 0
-    for code, name, place, self_level, links, text, proposed, decided, note in _other_template_rows(
-        scoped, cycle
-    ):
+    for (
+        code,
+        name,
+        place,
+        self_level,
+        links,
+        text,
+        proposed,
+        decided,
+        day,
+        note,
+    ) in _other_template_rows(scoped, cycle):
         number += 1
-        yield [number, code, name, place, self_level, links, text, proposed, decided, "", "", note]
+        yield [number, code, name, place, self_level, links, text, proposed, decided, "", day, note]
     qs = scoped.filter(subject_kind=SubjectKind.MEMBER)
     reviews = qs.order_by("org_path", "member__sort_key", "id").values_list(
         "id",
@@ -458,6 +481,7 @@ def template_rows(user, cycle: ReviewCycle, organization: Organization | None = 
     )
     for chunk in _chunks(reviews.iterator(chunk_size=5000), 5000):
         links = _links_of([row[0] for row in chunk])
+        days = _days_of([row[0] for row in chunk])
         for (
             pk,
             member_id,
@@ -486,7 +510,7 @@ def template_rows(user, cycle: ReviewCycle, organization: Organization | None = 
                 proposed,
                 decided,
                 "",
-                "",
+                days.get(pk, ""),
                 note,
             ]
 

@@ -912,6 +912,9 @@ def test_template_download_fill_and_import_round_trip(as_user, world, cycle):
         io.BytesIO(client.get(reverse("reviews:import_template", args=[cycle.pk])).content)
     ).worksheets[0]
     assert {r[4].value for r in again.iter_rows(min_row=5)} == {"HTTNV"}
+    # … the day of the meeting included, as it was written
+    assert {r[10].value for r in again.iter_rows(min_row=5)} == {"20/12/2019"}
+    assert again.cell(row=4, column=11).value is None  # the cell: nothing recorded
     out = io.BytesIO()
     again.parent.save(out)
     result = check(world.users["secretary"], cycle, out.getvalue())
