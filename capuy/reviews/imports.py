@@ -1252,7 +1252,7 @@ def review_import_check(
     read beforehand), so that its first rows are being saved while the last are checked."""
     result = ImportCheck(filename=filename)
     errors = result.errors
-    scope = None
+    writer = None
     try:
         data = read_limited(upload, MAX_BYTES)
         if (
@@ -1260,21 +1260,23 @@ def review_import_check(
             and connection.vendor == "postgresql"
             and _ScopeReviews.worth_reading(data, cycle, organization)
         ):
-            sheet, scope = _open_beside_scope(data, cycle, errors, acting_user, organization)
+            sheet, lookups, writer = _prepare_beside_file(
+                data, cycle, errors, acting_user, organization, lock, filename
+            )
             raws: Iterable[_Raw] = _rows(sheet)
-            expected = sheet.data_rows
+            if sheet.data_rows <= save_above:  # a small file after all: through the services
+                writer.finish()
+                writer = None
         else:
             raws = _read(data, cycle, errors)
-            expected = len(raws)
+            with transaction.atomic():  # the lookups' temporary tables live in a transaction
+                lookups = _Lookups(acting_user, cycle, raws, organization, lock)
+            bulk = save_above is not None and len(raws) > save_above
+            if bulk and connection.vendor == "postgresql":
+                writer = _BulkWriter(acting_user, cycle, filename, lookups)
     except ImportFileError as exc:
         errors.add(0, "", exc)
         return result
-
-    with transaction.atomic():  # the lookups' temporary tables live in a transaction
-        lookups = _Lookups(acting_user, cycle, raws, organization, lock, scope)
-    writer = None
-    if save_above is not None and expected > save_above and connection.vendor == "postgresql":
-        writer = _BulkWriter(acting_user, cycle, filename, lookups)
     try:
         _check_rows(acting_user, cycle, raws, lookups, organization, result, writer)
     finally:
@@ -1286,9 +1288,10 @@ def review_import_check(
     return result
 
 
-def _open_beside_scope(data: bytes, cycle, errors, user, organization):
-    """``_open`` in a second thread (calamine lets go of the GIL while it unzips and parses)
-    while this one reads the scope's reviews from the database."""
+def _prepare_beside_file(data: bytes, cycle, errors, user, organization, lock, filename):
+    """``_open`` in a second thread (calamine lets go of the GIL for most of it) while this
+    one reads the scope's reviews, builds the lookups from them and gets the bulk writer
+    ready: the sheet, the lookups and the writer (to be finished by the caller)."""
     language = translation.get_language()
 
     def open_sheet() -> _Sheet:
@@ -1297,11 +1300,19 @@ def _open_beside_scope(data: bytes, cycle, errors, user, organization):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         opening = pool.submit(open_sheet)
+        writer = None
         try:
             scope = _ScopeReviews.read(user, cycle, organization)
+            lookups = _Lookups(user, cycle, None, organization, lock, scope)
+            writer = _BulkWriter(user, cycle, filename, lookups)
         finally:
-            sheet = opening.result()  # raises ImportFileError as _open does
-    return sheet, scope
+            try:
+                sheet = opening.result()  # raises ImportFileError as _open does
+            except BaseException:
+                if writer is not None:
+                    writer.finish()
+                raise
+    return sheet, lookups, writer
 
 
 def _check_rows(acting_user, cycle, raws, lookups, organization, result, writer) -> None:
