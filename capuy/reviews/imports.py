@@ -1348,36 +1348,9 @@ def _check_rows(acting_user, cycle, raws, lookups, organization, result, writer)
                 errors.add(raw.number, CODE, message % {"c": raw.code, "r": seen[subject.id]})
                 continue
             seen[subject.id] = raw.number
-            if (
-                raw.name
-                and _key(raw.name) != subject.search_name
-                and _key(raw.name) not in subject.other_names
-            ):
-                message = (
-                    _("Mã %(c)s là của đảng viên %(n)s, không phải «%(v)s».")
-                    if member
-                    else _("Mã %(c)s là của «%(n)s», không phải «%(v)s».")
-                )
-                errors.add(
-                    raw.number,
-                    NAME,
-                    message % {"c": raw.code, "n": subject.subject_name, "v": raw.name},
-                )
-                continue
-            if raw.cell and _key(raw.cell) not in (
-                _key(subject.cell_name),
-                _key(subject.cell_code),
-            ):
-                message = (
-                    _("Đảng viên %(n)s sinh hoạt ở %(cell)s, không phải «%(v)s».")
-                    if member
-                    else _("«%(n)s» thuộc %(cell)s, không phải «%(v)s».")
-                )
-                errors.add(
-                    raw.number,
-                    CELL,
-                    message % {"n": subject.subject_name, "cell": subject.cell_name, "v": raw.cell},
-                )
+            mismatch = _identity_mismatch(raw, subject, member)
+            if mismatch is not None:
+                errors.add(raw.number, *mismatch)
                 continue
             row = _plan_row(acting_user, raw, subject, rules, lookups, errors)
             if row is None:
@@ -1407,6 +1380,29 @@ def _check_rows(acting_user, cycle, raws, lookups, organization, result, writer)
 
 
 _key = functools.lru_cache(maxsize=65536)(search_key)
+
+
+def _identity_mismatch(raw: _Raw, subject: _Subject, member: bool) -> tuple[Column, str] | None:
+    """The row's name or cell, where given, not those of the review its code names."""
+    if (
+        raw.name
+        and _key(raw.name) != subject.search_name
+        and _key(raw.name) not in subject.other_names
+    ):
+        message = (
+            _("Mã %(c)s là của đảng viên %(n)s, không phải «%(v)s».")
+            if member
+            else _("Mã %(c)s là của «%(n)s», không phải «%(v)s».")
+        )
+        return NAME, message % {"c": raw.code, "n": subject.subject_name, "v": raw.name}
+    if raw.cell and _key(raw.cell) not in (_key(subject.cell_name), _key(subject.cell_code)):
+        message = (
+            _("Đảng viên %(n)s sinh hoạt ở %(cell)s, không phải «%(v)s».")
+            if member
+            else _("«%(n)s» thuộc %(cell)s, không phải «%(v)s».")
+        )
+        return CELL, message % {"n": subject.subject_name, "cell": subject.cell_name, "v": raw.cell}
+    return None
 
 
 def _missing_message(code: str, lookups: _Lookups, cycle: ReviewCycle, scope_name: str) -> str:
