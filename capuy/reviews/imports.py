@@ -387,6 +387,14 @@ def _template_note(status, exemption, exemption_note, classify) -> str:
     return ""
 
 
+def _reviews_in_scope(user, cycle: ReviewCycle, organization: Organization | None):
+    """The cycle's reviews the user sees, under the file's (or template's) organization."""
+    reviews = Review.objects.visible_to(user, VIEW).filter(cycle=cycle)
+    if organization is not None:
+        reviews = reviews.filter(org_path__startswith=organization.path)
+    return reviews
+
+
 def _links_of(ids: list[int]) -> dict[int, list[str]]:
     links: dict[int, list[str]] = defaultdict(list)
     through = Review.manifestations.through.objects.filter(review_id__in=ids)
@@ -445,9 +453,7 @@ def template_rows(user, cycle: ReviewCycle, organization: Organization | None = 
     """The reviews of ``cycle`` the user sees (under ``organization``) as template rows with
     what is already recorded: the organizations, leadership collectives and leaders' posts
     first (tree order), then the members in roster order."""
-    scoped = Review.objects.visible_to(user, VIEW).filter(cycle=cycle)
-    if organization is not None:
-        scoped = scoped.filter(org_path__startswith=organization.path)
+    scoped = _reviews_in_scope(user, cycle, organization)
     number = 0
     for (
         code,
@@ -994,9 +1000,7 @@ class _ScopeReviews:
 
     @classmethod
     def read(cls, user, cycle: ReviewCycle, organization) -> _ScopeReviews:
-        in_scope = Review.objects.visible_to(user, VIEW).filter(cycle=cycle)
-        if organization is not None:
-            in_scope = in_scope.filter(org_path__startswith=organization.path)
+        in_scope = _reviews_in_scope(user, cycle, organization)
         subjects = [
             _Subject(cycle, values)
             for values in _fetch(
@@ -1101,9 +1105,7 @@ class _Lookups:
     def _look_up(self, user, codes: set[str], organization) -> None:
         cycle = self.cycle
         cards, ids, others = _split_codes(codes)
-        in_scope = Review.objects.visible_to(user, VIEW).filter(cycle=cycle)
-        if organization is not None:
-            in_scope = in_scope.filter(org_path__startswith=organization.path)
+        in_scope = _reviews_in_scope(user, cycle, organization)
         visible = in_scope.filter(subject_kind=SubjectKind.MEMBER)
         fields = (*_Subject.FIELDS, *_Subject.OTHER_FIELDS)
         for kind, keys in others.items():
