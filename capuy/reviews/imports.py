@@ -406,15 +406,13 @@ def _links_of(ids: list[int]) -> dict[int, list[str]]:
 
 
 def _days_of(ids: list[int]) -> dict[int, str]:
-    """The day of the meeting last recorded on each review's steps, as the "Ngày" column
+    """The latest day of the meeting recorded on each review's steps, as the "Ngày" column
     writes it (dd/mm/yyyy), so that a file sent back keeps it."""
-    days: dict[int, str] = {}
+    from django.db.models import Max
+
     events = ReviewEvent.objects.filter(review_id__in=ids, held_on__isnull=False)
-    for review_id, day in events.order_by("review_id", "at", "id").values_list(
-        "review_id", "held_on"
-    ):
-        days[review_id] = day.strftime("%d/%m/%Y")
-    return days
+    latest = events.values_list("review_id").annotate(day=Max("held_on")).order_by()
+    return {review_id: day.strftime("%d/%m/%Y") for review_id, day in latest}
 
 
 def _other_template_rows(scoped, cycle: ReviewCycle) -> Iterator[list]:
