@@ -383,7 +383,7 @@ REVIEW_UPDATE = (
 )
 EVENT_INSERT = (
     "INSERT INTO {table} (review_id, step, level, derived_level, override_reason, note, data, "
-    "warnings, by_id, at) VALUES (%s, %s, %s, %s, %s, %s, %s{json}, %s{json}, %s, %s)"
+    "warnings, by_id, at, held_on) VALUES (%s, %s, %s, %s, %s, %s, %s{json}, %s{json}, %s, %s, %s)"
 )
 EXEMPT_UPDATE = (
     "UPDATE {table} SET status = %s, exemption = %s, exemption_note = %s, classify = %s "
@@ -441,6 +441,7 @@ def _write(rng: random.Random, cycle: ReviewCycle, rules: Rules, plans, user_id)
                         "[]",
                         user_id,
                         moment(at),
+                        None,
                     )
                 )
             continue
@@ -491,6 +492,7 @@ def _write(rng: random.Random, cycle: ReviewCycle, rules: Rules, plans, user_id)
                 "[]",
                 user_id,
                 moment(at_self),
+                at_self.date(),  # the cell's meeting
             )
         )
         events.append(
@@ -505,6 +507,7 @@ def _write(rng: random.Random, cycle: ReviewCycle, rules: Rules, plans, user_id)
                 "[]",
                 user_id,
                 moment(at_propose),
+                at_self.date(),  # proposed at the same meeting
             )
         )
         events.append(
@@ -519,6 +522,7 @@ def _write(rng: random.Random, cycle: ReviewCycle, rules: Rules, plans, user_id)
                 "[]",
                 user_id,
                 moment(at_decide),
+                at_decide.date(),  # the competent committee's meeting
             )
         )
         links.extend((plan.pk, m) for m in plan.links)

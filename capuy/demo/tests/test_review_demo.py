@@ -176,3 +176,18 @@ def test_2025_reviews_carry_scores_that_derive_their_levels(demo, db):
     # Organizations set up on 1/7/2025 are reviewed but not classified (under 6 months).
     new_orgs = reviewed.filter(subject_kind=SubjectKind.ORGANIZATION)
     assert new_orgs.exists() and not new_orgs.exclude(decided_level="").exists()
+
+
+def test_every_step_names_a_meeting_day_the_services_would_accept(demo, db):
+    from django.utils import timezone
+
+    from capuy.reviews.services import held_on_problem
+
+    for year in (2019, 2025):
+        cycle = cycle_of(year)
+        steps = ReviewEvent.objects.filter(
+            review__cycle=cycle, step__in=(ReviewStep.SELF, ReviewStep.PROPOSE, ReviewStep.DECIDE)
+        )
+        assert steps.exists() and not steps.filter(held_on__isnull=True).exists()
+        days = set(steps.values_list("held_on", flat=True))
+        assert not [d for d in days if held_on_problem(cycle, d, timezone.localdate())]
