@@ -999,18 +999,16 @@ class _ScopeReviews:
     @classmethod
     def read(cls, user, cycle: ReviewCycle, organization) -> _ScopeReviews:
         in_scope = _reviews_in_scope(user, cycle, organization)
+        # one pass over the scope's rows (scattered pages in a national table): the members,
+        # and the organizations, collectives and posts (a few per organization) among them
+        width = len(_Subject.FIELDS)
+        member = str(SubjectKind.MEMBER)
         subjects = [
-            _Subject(cycle, values)
-            for values in _fetch(
-                in_scope.filter(subject_kind=SubjectKind.MEMBER).values_list(*_Subject.FIELDS)
-            )
+            _Subject(cycle, values[:width])
+            if values[width] == member
+            else _Subject.other(cycle, values)
+            for values in _fetch(in_scope.values_list(*_Subject.FIELDS, *_Subject.OTHER_FIELDS))
         ]
-        # organizations, collectives and posts: a few per organization
-        others = in_scope.exclude(subject_kind=SubjectKind.MEMBER)
-        subjects.extend(
-            _Subject.other(cycle, values)
-            for values in others.values_list(*_Subject.FIELDS, *_Subject.OTHER_FIELDS)
-        )
         links: dict[int, set[str]] = defaultdict(set)
         through = Review.manifestations.through.objects.filter(
             review_id__in=in_scope.values("id")
