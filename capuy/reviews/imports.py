@@ -69,6 +69,7 @@ from capuy.core.imports import (
     find_header,
     first_sheet,
     open_workbook,
+    paused_gc,
     read_limited,
 )
 from capuy.core.scoping import VIEW
@@ -1231,6 +1232,7 @@ def _error_column(error: Exception, default: Column | None) -> Column | None:
     return default
 
 
+@paused_gc()
 def review_import_check(
     *,
     acting_user,
@@ -1364,6 +1366,9 @@ def _check_rows(acting_user, cycle, raws, lookups, organization, result, writer)
     except ImportFileError as exc:  # found while reading (too many rows)
         errors.add(0, "", exc)
         return
+    if writer is not None and not errors and not missing:
+        # the last rows are written while the quota is checked: a refusal still rolls back
+        writer.flush()
     if not result.total:
         errors.add(0, "", _("Tệp không có dòng dữ liệu nào."))
         return
@@ -1730,6 +1735,7 @@ class _Rollback(Exception):
     pass
 
 
+@paused_gc()
 def review_import_commit(
     *,
     acting_user,

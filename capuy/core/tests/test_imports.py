@@ -1,8 +1,11 @@
 """The generic spreadsheet reader: limits, header detection, row numbers, NFC text, dates."""
 
+import gc
 import io
+import threading
 import unicodedata
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 
 import pytest
@@ -18,6 +21,7 @@ from capuy.core.imports import (
     iter_rows,
     normalise_header,
     open_workbook,
+    paused_gc,
     write_template,
 )
 
@@ -188,3 +192,43 @@ def test_the_template_has_a_title_the_headers_and_instructions_and_reads_back():
     present, rows = read(data)
     assert set(present) == {"day", "code", "name"}
     assert rows == [(4, {"day": "05/03/2019", "code": "C01", "name": "An"})]
+
+
+def test_the_cycle_collector_is_off_inside_paused_gc_and_back_on_after():
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():  # nested: the inner block leaves it off
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_paused_gc_turns_the_collector_back_on_after_an_error():
+    with pytest.raises(ValueError), paused_gc():
+        raise ValueError("row 3")
+    assert gc.isenabled()
+
+
+def test_paused_gc_leaves_a_collector_it_found_off_alone():
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_concurrent_calls_of_a_paused_function_leave_the_collector_on():
+    inside = threading.Barrier(2)
+
+    @paused_gc()
+    def check():
+        inside.wait(timeout=5)  # both calls are inside at once
+        return gc.isenabled()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        seen = list(pool.map(lambda _i: check(), range(2)))
+    assert seen == [False, False]
+    assert gc.isenabled()

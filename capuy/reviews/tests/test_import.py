@@ -414,6 +414,41 @@ def test_the_quota_refusal_names_the_group_and_nothing_is_saved(world):
     assert not ReviewEvent.objects.filter(review__cycle=cycle).exists()
 
 
+def test_a_quota_refusal_met_after_every_row_was_written_saves_nothing(world, reading):
+    """In bulk, the file's last rows are written while the quota is checked: the refusal
+    rolls them back with the others."""
+    grassroots, cell, people = big_grassroots(world, members=7)
+    cycle = open_cycle(world)
+    rows = [row(p, decided="HTTNV") for p in people[:5]]
+    rows += [row(p, "HTXSNV", proposed="HTXSNV", decided="HTXSNV") for p in people[5:]]
+    result = commit(world.users["office"], cycle, xlsx(rows), service_rows=0)
+    assert [e[:2] for e in errors_of(result)] == [(10, "Mức quyết định")]
+    if connection.vendor == "postgresql":
+        assert result.sent == 7  # all of them went to the writer before the refusal
+    assert result.saved == 0 and saved_nothing(cycle)
+    assert not ReviewEvent.objects.filter(review__cycle=cycle).exists()
+
+
+def test_rows_are_checked_with_the_cycle_collector_off(world, cycle, reading, monkeypatch):
+    import gc
+
+    from capuy.reviews import imports
+
+    seen = []
+    plan_row = imports._plan_row
+
+    def plan_and_look(*args):
+        seen.append(gc.isenabled())
+        return plan_row(*args)
+
+    monkeypatch.setattr(imports, "_plan_row", plan_and_look)
+    rows = [row(world.members[k]) for k in ("hung", "lan")]
+    result = commit(world.users["office"], cycle, xlsx(rows), service_rows=0)
+    assert errors_of(result) == [] and result.saved == 2
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+
 def test_several_errors_come_back_together_by_row_and_column(world, cycle):
     data = xlsx(
         [
