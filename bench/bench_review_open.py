@@ -187,7 +187,6 @@ def clear_reviews() -> None:
     from capuy.jobs.models import Job
 
     tables = [
-        "reviews_review_manifestations",
         "reviews_reviewevent",
         "reviews_historicalreview",
         "reviews_review",

@@ -32,6 +32,9 @@ class HistoryRow:
 def _display(record, field_name: str) -> str:
     model_field = record.instance_type._meta.get_field(field_name)
     value = getattr(record, model_field.attname, None)
+    shown = getattr(record.instance_type, "history_display", None)
+    if shown is not None and (text := shown(field_name, value)) is not None:
+        return text or "—"
     if value is None or value == "":
         return "—"
     if model_field.choices:

@@ -378,7 +378,8 @@ def _decision_window(cycle: ReviewCycle, level: str) -> tuple[date, date]:
 
 REVIEW_UPDATE = (
     "UPDATE {table} SET status = %s, ratings = %s{json}, score_general = %s, score_tasks = %s, conditions = %s{json}, "
-    "self_text = %s, manifestations_text = %s, manifestations_linked = %s, self_level = %s, "
+    "self_text = %s, manifestations_text = %s, manifestations_linked = %s, "
+    "manifestation_ids = %s{json}, self_level = %s, "
     "proposed_level = %s, decided_level = %s, derived_level = %s, locked = %s WHERE id = %s"
 )
 EVENT_INSERT = (
@@ -423,7 +424,7 @@ def _write(rng: random.Random, cycle: ReviewCycle, rules: Rules, plans, user_id)
             text = cache[key] = _dumps(value)
         return text
 
-    updates, exempted, events, links = [], [], [], []
+    updates, exempted, events = [], [], []
     for plan in plans:
         if plan.status == ReviewStatus.EXEMPT:
             if plan.exemption == Exemption.MIEN_SINH_HOAT:  # recorded by the demo, not at opening
@@ -457,6 +458,7 @@ def _write(rng: random.Random, cycle: ReviewCycle, rules: Rules, plans, user_id)
                 texts[plan.kind],
                 plan.links_text,
                 linked,
+                json.dumps(plan.links),
                 plan.merit,
                 plan.merit,
                 plan.decided,
@@ -525,18 +527,12 @@ def _write(rng: random.Random, cycle: ReviewCycle, rules: Rules, plans, user_id)
                 at_decide.date(),  # the competent committee's meeting
             )
         )
-        links.extend((plan.pk, m) for m in plan.links)
 
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
     statements = (
         (REVIEW_UPDATE.format(table=Review._meta.db_table, json=cast), updates),
         (EXEMPT_UPDATE.format(table=Review._meta.db_table), exempted),
         (EVENT_INSERT.format(table=ReviewEvent._meta.db_table, json=cast), events),
-        (
-            f"INSERT INTO {Review.manifestations.through._meta.db_table} "
-            "(review_id, manifestation_id) VALUES (%s, %s)",
-            links,
-        ),
     )
     with connection.cursor() as cursor:
         for sql, rows in statements:

@@ -361,7 +361,9 @@ class ReviewSerializer(serializers.ModelSerializer):
     """Một đối tượng trong một đợt: who, where, who decides, and the three levels."""
 
     subject_name = serializers.CharField(read_only=True)
-    manifestations = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    manifestations = serializers.SerializerMethodField(
+        help_text=_("Mã các biểu hiện đã liên hệ (A1…C9).")
+    )
     decision_level = DecisionLevelField(read_only=True)
     self_level = LevelField(read_only=True)
     proposed_level = LevelField(read_only=True)
@@ -402,6 +404,15 @@ class ReviewSerializer(serializers.ModelSerializer):
             "locked",
         ]
         read_only_fields = fields
+
+    def get_manifestations(self, review) -> list[str]:
+        # the catalogue (27 rows) read once for a page of reviews
+        catalogue = self.context.get("manifestation_catalogue")
+        if catalogue is None:
+            catalogue = {m.pk: m.code for m in Manifestation.objects.all()}  # in its order
+            self.context["manifestation_catalogue"] = catalogue
+        linked = set(review.manifestation_ids)
+        return [code for pk, code in catalogue.items() if pk in linked]
 
 
 class StepSerializer(serializers.Serializer):
@@ -524,7 +535,6 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return (
             Review.objects.visible_to(self.request.user, VIEW)
             .select_related("organization", "member", "committee", "seat")
-            .prefetch_related("manifestations")
             .order_by("org_path", "id")
         )
 

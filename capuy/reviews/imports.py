@@ -17,16 +17,17 @@ and, where the importing user is the competent level, the decision.
 * :func:`review_import_commit` checks again inside one transaction and saves: a file of up to
   ``SERVICE_ROWS`` rows goes row by row through the services themselves
   (``review_self_assess`` → ``review_propose`` → ``review_decide``), a larger one is written in
-  bulk (an optimistic UPDATE of the reviews, their events, history rows and manifestation
-  links) after the same checks; ``test_import.py`` proves both give the same rows. Any failure
-  rolls everything back: nothing is half-saved.
+  bulk (an optimistic UPDATE of the reviews with their manifestation links, their events and
+  history rows) after the same checks; ``test_import.py`` proves both give the same rows. Any
+  failure rolls everything back: nothing is half-saved.
 
 Speed (bench/bench_review_import.py, 100.000 rows): the rows are read from calamine's lists
 without a dict per row; spellings, dates, manifestation sets, level checks, rule derivations,
 step rights and quota outcomes are memoised per distinct input; on PostgreSQL the reviews are
 looked up through a temporary table filled by COPY and read straight from the cursor, and the
-save COPYs one line per review into a temporary table from which one UPDATE and three
-INSERT … SELECT write the reviews, links, events and history rows.
+save COPYs one line per review into a temporary table from which one UPDATE (its history rows
+inserted from what it returns) and one INSERT … SELECT write the reviews, with their links,
+and their events.
 
 A level may be written as its code ("HTXSNV"), its full name ("Hoàn thành xuất sắc nhiệm
 vụ"), its short name ("xuất sắc", "Tốt", "Hoàn thành", "Không hoàn thành"), in any case, with
@@ -396,14 +397,21 @@ def _reviews_in_scope(user, cycle: ReviewCycle, organization: Organization | Non
     return reviews
 
 
-def _links_of(ids: list[int]) -> dict[int, list[str]]:
-    links: dict[int, list[str]] = defaultdict(list)
-    through = Review.manifestations.through.objects.filter(review_id__in=ids)
-    for review_id, group, num in through.values_list(
-        "review_id", "manifestation__group", "manifestation__number"
-    ).order_by("manifestation__group", "manifestation__number"):
-        links[review_id].append(f"{group}{num}")
-    return links
+class _LinkedCodes:
+    """The "Liên hệ biểu hiện" column of a review: its manifestations' codes in the
+    catalogue's order ("A1, B3"), from the ids on the review and the catalogue read once."""
+
+    def __init__(self):
+        self.order = {m.pk: (n, m.code) for n, m in enumerate(Manifestation.objects.all())}
+        self.texts: dict[tuple, str] = {}
+
+    def __call__(self, ids) -> str:
+        key = tuple(_json(ids) or ())
+        text = self.texts.get(key)
+        if text is None:
+            found = sorted(self.order[pk] for pk in key if pk in self.order)
+            text = self.texts[key] = ", ".join(code for _n, code in found)
+        return text
 
 
 def _days_of(ids: list[int]) -> dict[int, str]:
@@ -429,9 +437,9 @@ def _other_template_rows(scoped, cycle: ReviewCycle) -> Iterator[list]:
     )
     fields = (*_Subject.FIELDS, *_Subject.OTHER_FIELDS)
     rows = scoped.exclude(subject_kind=SubjectKind.MEMBER).order_by("org_path", kind_rank, "id")
+    linked = _LinkedCodes()
     for chunk in _chunks(rows.values_list(*fields).iterator(chunk_size=2000), 2000):
         subjects = [_Subject.other(cycle, values) for values in chunk]
-        links = _links_of([s.id for s in subjects if s.is_individual])
         days = _days_of([s.id for s in subjects])
         for s in subjects:
             yield [
@@ -439,7 +447,7 @@ def _other_template_rows(scoped, cycle: ReviewCycle) -> Iterator[list]:
                 s.subject_name,
                 s.cell_name,
                 s.self_level,
-                ", ".join(links.get(s.id, ())),
+                linked(s.manifestation_ids) if s.is_individual else "",
                 s.manifestations_text,
                 s.proposed_level,
                 s.decided_level,
@@ -483,9 +491,10 @@ def template_rows(user, cycle: ReviewCycle, organization: Organization | None = 
         "proposed_level",
         "decided_level",
         "manifestations_text",
+        "manifestation_ids",
     )
+    linked = _LinkedCodes()
     for chunk in _chunks(reviews.iterator(chunk_size=5000), 5000):
-        links = _links_of([row[0] for row in chunk])
         days = _days_of([row[0] for row in chunk])
         for (
             pk,
@@ -501,6 +510,7 @@ def template_rows(user, cycle: ReviewCycle, organization: Organization | None = 
             proposed,
             decided,
             text,
+            ids,
         ) in chunk:
             number += 1
             note = _template_note(status, exemption, exemption_note, classify)
@@ -510,7 +520,7 @@ def template_rows(user, cycle: ReviewCycle, organization: Organization | None = 
                 name,
                 cell,
                 self_level,
-                ", ".join(links.get(pk, ())),
+                linked(ids),
                 text,
                 proposed,
                 decided,
@@ -654,6 +664,7 @@ class _Subject:
         "score_tasks",
         "conditions",
         "manifestations_text",
+        "manifestation_ids",
         "self_level",
         "proposed_level",
         "decided_level",
@@ -702,6 +713,7 @@ class _Subject:
             self.score_tasks,
             self.conditions,
             self.manifestations_text,
+            self.manifestation_ids,
             self.self_level,
             self.proposed_level,
             self.decided_level,
@@ -714,6 +726,7 @@ class _Subject:
         ) = values
         self.ratings = _json(self.ratings)
         self.conditions = _json(self.conditions)
+        self.manifestation_ids = _json(self.manifestation_ids)
         self.cycle = cycle
         self.cycle_id = cycle.pk
         self.subject_kind = SubjectKind.MEMBER
@@ -990,12 +1003,11 @@ def _read(upload, cycle: ReviewCycle, errors: RowErrors) -> list[_Raw]:
 
 @dataclass
 class _ScopeReviews:
-    """Every review of a cycle in the user's scope (under the file's organization), with its
-    links: read while calamine reads a large file, instead of looking the file's codes up
-    after it — which lets the rows be checked, and saved, as they are read."""
+    """Every review of a cycle in the user's scope (under the file's organization): read while
+    calamine reads a large file, instead of looking the file's codes up after it — which lets
+    the rows be checked, and saved, as they are read."""
 
     subjects: list[_Subject]
-    links: dict[int, set[str]]
 
     @classmethod
     def read(cls, user, cycle: ReviewCycle, organization) -> _ScopeReviews:
@@ -1010,13 +1022,7 @@ class _ScopeReviews:
             else _Subject.other(cycle, values)
             for values in _fetch(in_scope.values_list(*_Subject.FIELDS, *_Subject.OTHER_FIELDS))
         ]
-        links: dict[int, set[str]] = defaultdict(set)
-        through = Review.manifestations.through.objects.filter(
-            review_id__in=in_scope.values("id")
-        ).values_list("review_id", "manifestation__group", "manifestation__number")
-        for review_id, group, number in _fetch(through):
-            links[review_id].add(f"{group}{number}")
-        return cls(subjects, links)
+        return cls(subjects)
 
     @staticmethod
     def worth_reading(data: bytes, cycle: ReviewCycle, organization) -> bool:
@@ -1069,7 +1075,6 @@ class _Lookups:
     ):
         self.cycle = cycle
         self.by_code: dict[str, _Subject] = {}
-        self.links: dict[int, set[str]] = defaultdict(set)
         self.in_cycle: set[str] = set()  # of the codes not found: those in the cycle
         self.known: set[str] = set()  # … and the members' codes known at all
         if scope is not None:
@@ -1077,10 +1082,11 @@ class _Lookups:
                 self.by_code[subject.code] = subject
                 if subject.subject_kind == SubjectKind.MEMBER:
                     self.by_code.setdefault(f"ID{subject.member_id}", subject)
-            self.links = scope.links
         else:
             self._look_up(user, {r.code for r in raws if r.code}, organization)
         self.manifestations = {m.code: m for m in Manifestation.objects.all()}
+        self.codes_by_id = {m.pk: m.code for m in self.manifestations.values()}
+        self.linked_codes: dict[tuple[int, ...], frozenset[str]] = {}
         self.lock = lock
         self.quota_prefetched: dict[str, dict[str, int]] | None = None
         self.names: dict[str, str] = {}  # organization names by path (lookups_name)
@@ -1089,6 +1095,15 @@ class _Lookups:
         self.refusals: dict = {}
         self.group_labels: dict = {}
         self.code_sets: dict[tuple[str, ...], tuple] = {}
+
+    def codes_linked(self, subject: _Subject) -> frozenset[str]:
+        """The codes of the manifestations the review links before the file."""
+        ids = tuple(subject.manifestation_ids)
+        found = self.linked_codes.get(ids)
+        if found is None:
+            codes = self.codes_by_id
+            found = self.linked_codes[ids] = frozenset(codes[pk] for pk in ids if pk in codes)
+        return found
 
     def subject(self, code: str) -> _Subject | None:
         """The review a row's code names (written as the template writes it, or otherwise)."""
@@ -1129,16 +1144,6 @@ class _Lookups:
             ):
                 subject = _Subject(cycle, values)
                 self.by_code[f"ID{subject.member_id}"] = subject
-        through = Review.manifestations.through.objects
-        review_ids = list({s.id for s in self.by_code.values()})
-        for chunk in _chunks(review_ids, size):
-            where = _in_table("review_id", chunk, "bigint") if bulk else None
-            for review_id, group, number in _fetch(
-                through.filter(where or _in("review_id", chunk, "bigint")).values_list(
-                    "review_id", "manifestation__group", "manifestation__number"
-                )
-            ):
-                self.links[review_id].add(f"{group}{number}")
 
     def explain_missing(self, codes: Iterable[str]) -> None:
         """For the error messages only: which of ``codes`` (not found in scope) are in the
@@ -1438,9 +1443,6 @@ def _missing_message(code: str, lookups: _Lookups, cycle: ReviewCycle, scope_nam
     return _("Không tìm thấy đảng viên có mã %(c)s.") % {"c": code}
 
 
-_NO_CODES: frozenset[str] = frozenset()
-
-
 # the steps a row takes, by (self-review, proposal, decision) wanted
 _STEPS = {
     (self_step, propose_step, decide_step): tuple(
@@ -1463,7 +1465,7 @@ def _plan_row(user, raw: _Raw, subject: _Subject, rules, lookups, errors) -> Imp
     number = raw.number
     if not raw.has_result:
         return ImportRow(number, subject, "", "", "", (), None, (), None, "", "", "", False)
-    current_codes = lookups.links.get(subject.id, _NO_CODES)
+    current_codes = lookups.codes_linked(subject)
     if subject.status == ReviewStatus.EXEMPT:
         try:
             services._check_not_exempt(subject)
@@ -1549,7 +1551,7 @@ def _plan_row(user, raw: _Raw, subject: _Subject, rules, lookups, errors) -> Imp
             resolved = lookups.code_sets[raw.codes] = (
                 [c for c in raw.codes if c not in known],
                 [c for c in raw.codes if c in known and not known[c].active],
-                tuple(known[c].pk for c in raw.codes if c in known),
+                tuple(sorted({known[c].pk for c in raw.codes if c in known})),
                 tuple(sorted(raw.codes)),
             )
         unknown, inactive, manifestation_ids, codes = resolved
@@ -1896,7 +1898,7 @@ _EVENT_COLUMNS = (
 
 class _Tuples:
     """Turns a checked row into the one tuple the bulk save writes for it: the review's new
-    and old values, the steps, the events' texts and the new links (in ``_TEMP_COLUMNS``
+    and old values, the steps, the events' texts and the new links' ids (in ``_TEMP_COLUMNS``
     order). Texts shared by many rows (manifestation codes, warnings) are built once."""
 
     def __init__(self, filename: str, undecided_collectives: set[str]):
@@ -1904,6 +1906,7 @@ class _Tuples:
         self.template = _("Nhập từ tệp «%(f)s», dòng %(r)s")
         self.source = filename or "Excel"
         self.codes_json: dict[tuple, str] = {}
+        self.ids_json: dict[tuple, str] = {}
         self.warnings_json: dict[tuple, str] = {}
 
     def __call__(self, row: ImportRow) -> tuple:
@@ -1934,7 +1937,10 @@ class _Tuples:
             if status == ReviewStatus.PENDING:
                 status = ReviewStatus.SELF_REVIEWED
             if row.manifestation_ids is not None:
-                mids = row.manifestation_ids
+                key = row.manifestation_ids
+                mids = self.ids_json.get(key)
+                if mids is None:
+                    mids = self.ids_json[key] = json.dumps(list(key))
         if ev_propose:
             status = ReviewStatus.PROPOSED
         locked = s.locked
@@ -2001,7 +2007,7 @@ def _save_in_bulk(
 ) -> None:
     """The same changes as the services, for a large file (databases other than PostgreSQL,
     which saves while checking, ``_BulkWriter``): one optimistic UPDATE per batch of reviews
-    (refused if any changed since the check), then their events, links and history rows."""
+    (refused if any changed since the check), then their events and history rows."""
     now = timezone.now()
     user_id = acting_user.pk
     paths = {row.subject.org_path for row in rows if "decide" in row.steps}
@@ -2012,7 +2018,7 @@ def _save_in_bulk(
         _changed_meanwhile(errors, len(updates) - changed)
         return
     plain_data = json.dumps(_PLAIN_SNAPSHOT, ensure_ascii=False)
-    _save_from_tuples(Review.manifestations.through, updates, plain_data, user_id, now)
+    _save_from_tuples(updates, plain_data, user_id, now)
     _history(Review, [u[0] for u in updates], now, user_id)
 
 
@@ -2022,7 +2028,7 @@ class _BulkWriter:
     Checking is Python, on one core; writing is PostgreSQL, on the other. Rather than check
     every row and then wait for the writes, each chunk of checked rows goes to a thread that
     COPYs it into a temporary table and runs the UPDATE (with the history rows) and the
-    INSERTs of links and events from it, on the same connection and inside the commit's
+    INSERT of events from it, on the same connection and inside the commit's
     transaction (psycopg serializes the connection's use between threads). Once a row fails,
     no further chunk is sent, and the transaction is rolled back whatever was written: the
     file is still saved whole or not at all.
@@ -2046,7 +2052,6 @@ class _BulkWriter:
         lookups.names.update(organization_names(competent))
         lookups.names.update((path, "") for path in competent if path not in lookups.names)
         self.make = _Tuples(filename, _member_warnings(cycle, paths))
-        self.links = lookups.links  # the reviews' links before the file
         self.plain_data = json.dumps(_PLAIN_SNAPSHOT, ensure_ascii=False)
         self.pending: list[ImportRow] = []
         self.sent = 0
@@ -2072,10 +2077,8 @@ class _BulkWriter:
             updates = [self.make(row) for row in self.pending]
             self.pending = []
             self.sent += len(updates)
-            # old links to delete only where the file relinks a review that had some
-            relinks = any(u[21] is not None and self.links.get(u[0]) for u in updates)
             # the COPY text is built here: this thread has time to spare, the writer has none
-            self.queue.put(("".join(_copy_lines(updates)), relinks))
+            self.queue.put("".join(_copy_lines(updates)))
 
     def finish(self) -> int:
         """Wait for the writes; the number of reviews updated. Raises what a write raised."""
@@ -2089,10 +2092,9 @@ class _BulkWriter:
         while (chunk := self.queue.get()) is not None:
             try:
                 if self.failure is None:
-                    text, relinks = chunk
                     with self.raw.cursor() as cursor:
                         self.changed += _write_chunk(
-                            cursor, text, self.plain_data, self.user_id, self.now, relinks
+                            cursor, chunk, self.plain_data, self.user_id, self.now
                         )
             except BaseException as error:  # re-raised by finish(), in the checking thread
                 self.failure = error
@@ -2103,14 +2105,14 @@ class _BulkWriter:
 _PLAIN_SNAPSHOT = {"ratings": {}, "score_general": None, "score_tasks": None, "conditions": {}}
 
 
-def _write_chunk(cursor, text: str, plain_data: str, user_id, now, relinks: bool = True) -> int:
+def _write_chunk(cursor, text: str, plain_data: str, user_id, now) -> int:
     """PostgreSQL: one chunk of ``_BulkWriter``'s tuples saved; the number of reviews updated.
 
     ``text`` (the tuples as ``_copy_lines`` writes them) is COPYed into the temporary table,
     then one UPDATE … FROM it writes the reviews still as the check saw them and, from what
-    it returns, their history rows; the links and the events (each review's in step order, so
-    the ids follow the file as the row-by-row inserts did) are inserted from the same table in
-    SQL."""
+    it returns, their history rows (the links are on the review); the events (each review's
+    in step order, so the ids follow the file as the row-by-row inserts did) are inserted from
+    the same table in SQL."""
     cursor.execute("TRUNCATE capuy_review_import")
     with cursor.copy("COPY capuy_review_import FROM STDIN") as copy:
         copy.write(text)
@@ -2125,7 +2127,8 @@ def _write_chunk(cursor, text: str, plain_data: str, user_id, now, relinks: bool
         "proposed_level = v.proposed_level, decided_level = v.decided_level, "
         "derived_level = v.derived_level, status = v.status, locked = v.locked, "
         "manifestations_text = v.text, "
-        "manifestations_linked = COALESCE(v.linked, r.manifestations_linked) "
+        "manifestations_linked = COALESCE(v.linked, r.manifestations_linked), "
+        "manifestation_ids = COALESCE(v.mids, r.manifestation_ids) "
         "FROM capuy_review_import AS v "
         "WHERE r.id = v.id AND r.status = v.old_status AND r.self_level = v.old_self "
         f"AND r.proposed_level = v.old_proposed AND NOT r.locked RETURNING {returned}) "
@@ -2135,20 +2138,8 @@ def _write_chunk(cursor, text: str, plain_data: str, user_id, now, relinks: bool
         [now, user_id],
     )
     changed = cursor.rowcount
-    link_table = Review.manifestations.through._meta.db_table
     event_table = ReviewEvent._meta.db_table
     names = ", ".join(connection.ops.quote_name(c) for c in _EVENT_COLUMNS)
-    if relinks:
-        cursor.execute(
-            f"DELETE FROM {link_table} WHERE review_id IN "
-            "(SELECT id FROM capuy_review_import WHERE mids IS NOT NULL)"
-        )
-    cursor.execute(
-        f"INSERT INTO {link_table} (review_id, manifestation_id) "
-        "SELECT v.id, m.mid FROM capuy_review_import AS v "
-        "CROSS JOIN LATERAL unnest(v.mids) WITH ORDINALITY AS m(mid, n) "
-        "WHERE v.mids IS NOT NULL"
-    )
     cursor.execute(
         f"INSERT INTO {event_table} ({names}) "
         "SELECT v.id, e.step, e.level, v.derived_level, v.reason, v.note, e.data, "
@@ -2174,10 +2165,8 @@ def _write_chunk(cursor, text: str, plain_data: str, user_id, now, relinks: bool
     return changed
 
 
-def _save_from_tuples(through, updates: list[tuple], plain_data: str, user_id, now) -> None:
-    """Links and events built in Python and inserted in batches (not PostgreSQL)."""
-    links = []
-    relinked = []
+def _save_from_tuples(updates: list[tuple], plain_data: str, user_id, now) -> None:
+    """Events built in Python and inserted in batches (not PostgreSQL)."""
     events = []
     for u in updates:
         review_id = u[0]
@@ -2199,12 +2188,6 @@ def _save_from_tuples(through, updates: list[tuple], plain_data: str, user_id, n
                 (review_id, ReviewStep.DECIDE, u[3], u[4], reason, note, data, u[20] or "[]")
                 + (user_id, now, u[22])
             )
-        if u[21] is not None:
-            relinked.append(review_id)
-            links.extend((review_id, pk) for pk in u[21])
-    for chunk in _chunks(relinked, 20_000):
-        through.objects.filter(_in("review_id", chunk, "bigint")).delete()
-    _insert(through._meta.db_table, ("review_id", "manifestation_id"), links)
     _insert(ReviewEvent._meta.db_table, _EVENT_COLUMNS, events)
 
 
@@ -2212,7 +2195,7 @@ _TEMP_COLUMNS = (
     "id bigint, self_level text, proposed_level text, decided_level text, derived_level text, "
     "status text, locked boolean, text text, linked boolean, old_status text, old_self text, "
     "old_proposed text, ord integer, ev_self boolean, ev_propose boolean, ev_decide boolean, "
-    "reason text, note text, data jsonb, codes jsonb, warnings jsonb, mids bigint[], held_on date"
+    "reason text, note text, data jsonb, codes jsonb, warnings jsonb, mids jsonb, held_on date"
 )
 
 
@@ -2237,13 +2220,11 @@ def _copy_lines(updates: list[tuple]) -> Iterator[str]:
     for chunk in _chunks(updates, 5000):
         lines = []
         for u in chunk:
-            mids = u[21]
             lines.append(
                 f"{u[0]}\t{u[1]}\t{u[2]}\t{u[3]}\t{u[4]}\t{u[5]}\t{flag[u[6]]}\t{esc(u[7])}\t"
                 f"{flag[u[8]]}\t{u[9]}\t{u[10]}\t{u[11]}\t{u[12]}\t{flag[u[13]]}\t"
                 f"{flag[u[14]]}\t{flag[u[15]]}\t{esc(u[16])}\t{esc(u[17])}\t{esc(u[18])}\t"
-                f"{esc(u[19])}\t{esc(u[20])}\t"
-                + ("\\N" if mids is None else "{" + ",".join(map(str, mids)) + "}")
+                f"{esc(u[19])}\t{esc(u[20])}\t{esc(u[21])}"
                 + ("\t\\N\n" if u[22] is None else f"\t{u[22].isoformat()}\n")
             )
         yield "".join(lines)
@@ -2255,14 +2236,15 @@ def _update_reviews(updates: list[tuple]) -> int:
     sql = (
         f"UPDATE {Review._meta.db_table} SET self_level = %s, proposed_level = %s, "
         "decided_level = %s, derived_level = %s, status = %s, locked = %s, "
-        "manifestations_text = %s, manifestations_linked = COALESCE(%s, manifestations_linked) "
+        "manifestations_text = %s, manifestations_linked = COALESCE(%s, manifestations_linked), "
+        "manifestation_ids = COALESCE(%s, manifestation_ids) "
         "WHERE id = %s AND status = %s AND self_level = %s AND proposed_level = %s "
         "AND NOT locked"
     )
     total = 0
     with connection.cursor() as cursor:
         for chunk in _chunks(updates, 5000):
-            cursor.executemany(sql, [[*u[1:9], u[0], *u[9:12]] for u in chunk])
+            cursor.executemany(sql, [[*u[1:9], u[21], u[0], *u[9:12]] for u in chunk])
             total += cursor.rowcount
     return total
 

@@ -323,12 +323,11 @@ def competent_q(user) -> Q:
 
 
 def cell_reviews(user, cycle: ReviewCycle, cell: Organization) -> list[Review]:
-    """The party members of one cell in the cycle, in roster order, with their links."""
+    """The party members of one cell in the cycle, in roster order."""
     return list(
         Review.objects.visible_to(user, VIEW)
         .filter(cycle=cycle, subject_kind=SubjectKind.MEMBER, organization=cell)
         .select_related("member", "organization", "cycle")
-        .prefetch_related("manifestations")
         .order_by("member__sort_key", "id")
     )
 

@@ -497,8 +497,8 @@ def review_self_assess(
             "manifestations",
             _("Biểu hiện không còn dùng: %s.") % ", ".join(inactive),
         )
-    linked = bool(chosen) if chosen is not None else review.manifestations.exists()
-    linked = linked or bool(review.manifestations_text)
+        review.manifestation_ids = sorted({m.pk for m in chosen})
+    linked = bool(review.manifestation_ids) or bool(review.manifestations_text)
     if review.subject_kind in INDIVIDUAL_KINDS:
         require(
             linked,
@@ -523,18 +523,16 @@ def review_self_assess(
         "score_tasks",
         "conditions",
         "self_text",
+        "manifestation_ids",
         "manifestations_text",
         "manifestations_linked",
         "self_level",
         "derived_level",
         "status",
     )
-    if chosen is not None:
-        review.manifestations.set(chosen)
     data = _snapshot(review)
-    data["manifestations"] = sorted(
-        m.code for m in (chosen if chosen is not None else review.manifestations.all())
-    )
+    linked_now = chosen if chosen is not None else review.linked_manifestations()
+    data["manifestations"] = sorted(m.code for m in linked_now)
     _event(
         review,
         acting_user,

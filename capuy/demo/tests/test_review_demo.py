@@ -72,7 +72,7 @@ def test_every_individual_self_review_is_linked_to_the_manifestations(demo, db):
         )
         assert individuals.exists()
         assert not individuals.filter(manifestations_linked=False).exists()
-        without = individuals.filter(manifestations__isnull=True, manifestations_text="")
+        without = individuals.filter(manifestation_ids=[], manifestations_text="")
         assert not without.exists()
         self_events = ReviewEvent.objects.filter(
             review__in=individuals, step=ReviewStep.SELF

@@ -21,6 +21,7 @@ STEP_COLUMNS = {
     "self_text",
     "manifestations_text",
     "manifestations_linked",
+    "manifestation_ids",
     "self_level",
     "proposed_level",
     "decided_level",
@@ -114,3 +115,34 @@ def test_a_deleted_user_s_review_history_keeps_the_user_and_shows_the_user_as_go
         clerk_id
     }
     assert {row.who for row in history_rows(review)} == {f"người dùng #{clerk_id} (đã xóa)"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_moves_each_review_s_links_onto_the_review(world):
+    """Migration 0010: the links of the table Django made for the many-to-many field become
+    the review's ``manifestation_ids``, ascending, before the table is dropped."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    from capuy.reviews.testing import manifestation, open_cycle, review_of
+
+    cycle = open_cycle(world)
+    hung, lan = (review_of(cycle, world.members[k]).pk for k in ("hung", "lan"))
+    b2, a1, c9 = (manifestation(code).pk for code in ("B2", "A1", "C9"))
+    before = [("reviews", "0009_review_history_unindexed")]
+    after = [("reviews", "0010_review_manifestation_ids")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO reviews_review_manifestations (review_id, manifestation_id) "
+                "VALUES (%s, %s)",
+                [(hung, b2), (hung, a1), (lan, c9)],
+            )
+    finally:
+        executor.loader.build_graph()
+        executor.migrate(after)
+    linked = dict(Review.objects.filter(cycle=cycle).values_list("id", "manifestation_ids"))
+    assert linked[hung] == sorted([a1, b2]) and linked[lan] == [c9]
+    assert sum(1 for ids in linked.values() if ids) == 2
+    assert "reviews_review_manifestations" not in connection.introspection.table_names()

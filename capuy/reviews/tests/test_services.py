@@ -14,7 +14,7 @@ from capuy.core.scoping import OutOfScope
 from capuy.core.testing import member_in
 from capuy.reviews import selectors, services
 from capuy.reviews.choices import Exemption, ReviewStatus, ReviewStep
-from capuy.reviews.models import Review, ReviewEvent
+from capuy.reviews.models import Manifestation, Review, ReviewEvent
 from capuy.reviews.testing import big_grassroots, manifestation, open_cycle, review_of
 
 TASKS_XS = {
@@ -64,21 +64,40 @@ def test_self_assessment_records_level_manifestations_and_an_event(world, cycle)
     )
     assert done.status == ReviewStatus.SELF_REVIEWED and done.self_level == "HTTNV"
     assert done.manifestations_linked
-    assert sorted(m.code for m in done.manifestations.all()) == ["A1", "B2"]
+    assert sorted(m.code for m in done.linked_manifestations()) == ["A1", "B2"]
     event = ReviewEvent.objects.get(review=review)
     assert (event.step, event.level, event.by) == ("self", "HTTNV", world.users["secretary"])
     assert event.data["manifestations"] == ["A1", "B2"]
 
 
 def test_a_manifestation_someone_linked_cannot_be_deleted_only_deactivated(world, cycle):
-    # the links have no database constraint (an import writes 200.000 of them): Django keeps
-    # the catalogue entry a review points to
+    # the links are ids on the review (an import writes 200.000 of them): the catalogue
+    # refuses to delete an entry a review points to, one by one or several at once
     from django.db.models import ProtectedError
 
     self_assess(world.users["office"], review_of(cycle, world.members["hung"]))
-    with pytest.raises(ProtectedError):
+    with pytest.raises(ProtectedError) as refused:
         manifestation("A1").delete()
+    assert "Biểu hiện A1 đã được liên hệ" in refused.value.args[0]
+    with pytest.raises(ProtectedError):
+        Manifestation.objects.filter(group="A", number__in=[1, 2]).delete()
+    assert Manifestation.objects.filter(group="A", number__in=[1, 2]).count() == 2
     manifestation("A2").delete()  # linked by nobody
+    assert not Manifestation.objects.filter(group="A", number=2).exists()
+
+
+def test_the_review_history_shows_the_links_changed_by_their_codes(world, cycle):
+    from capuy.core.history import history_rows
+
+    review = review_of(cycle, world.members["hung"])
+    first = self_assess(
+        world.users["office"], review, manifestations=[manifestation("B2"), manifestation("A1")]
+    )
+    assert first.manifestation_ids == sorted([manifestation("A1").pk, manifestation("B2").pk])
+    self_assess(world.users["office"], first, manifestations=[manifestation("A1")])
+    latest = history_rows(Review.objects.get(pk=review.pk))[0]
+    (links,) = [c for c in latest.changes if c.field == "manifestation_ids"]
+    assert (links.label, links.old, links.new) == ("liên hệ biểu hiện", "A1, B2", "A1")
 
 
 def test_an_individual_self_assessment_without_manifestations_is_refused(world, cycle):

@@ -126,7 +126,7 @@ def test_the_secretary_records_a_member_from_the_phone_row(as_user, world, cycle
         "HTTNV",
         "HTTNV",
     )
-    assert sorted(m.code for m in review.manifestations.all()) == ["A1", "C3"]
+    assert sorted(m.code for m in review.linked_manifestations()) == ["A1", "C3"]
 
 
 def test_the_phone_row_refuses_a_member_without_linked_manifestations(as_user, world, cycle):

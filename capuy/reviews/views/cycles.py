@@ -252,7 +252,7 @@ def cell_row(user, review, manifestations, form=None, saved=False) -> dict:
             initial={
                 "self_level": review.self_level,
                 "proposed_level": review.proposed_level,
-                "manifestations": [m.pk for m in review.manifestations.all()],
+                "manifestations": list(review.manifestation_ids),
                 "manifestations_text": review.manifestations_text,
             },
         )

@@ -65,7 +65,7 @@ def _context(request, review, **forms) -> dict:
             **initial,
             "level": review.self_level,
             "self_text": review.self_text,
-            "manifestations": [m.pk for m in review.manifestations.all()],
+            "manifestations": list(review.manifestation_ids),
             "manifestations_text": review.manifestations_text,
         },
     )
