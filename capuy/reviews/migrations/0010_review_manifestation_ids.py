@@ -1,6 +1,7 @@
 """The manifestations a review links move from the link table onto the review
-(``Review.manifestation_ids``, ascending ids), copied before the table is dropped; the review's
-history gets the column (empty for the rows written before)."""
+(``Review.manifestation_ids``, ascending ids), copied before the table is dropped (and back,
+migrating backwards); the review's history gets the column (empty for the rows written
+before)."""
 
 from django.db import migrations, models
 
@@ -24,9 +25,34 @@ WHERE id IN (SELECT review_id FROM reviews_review_manifestations)
 """
 
 
+UNCOPY_POSTGRESQL = """
+INSERT INTO reviews_review_manifestations (review_id, manifestation_id)
+SELECT r.id, l.id::bigint FROM reviews_review AS r
+CROSS JOIN LATERAL jsonb_array_elements_text(r.manifestation_ids) AS l(id)
+WHERE r.manifestation_ids <> '[]'::jsonb
+"""
+
+UNCOPY_SQLITE = """
+INSERT INTO reviews_review_manifestations (review_id, manifestation_id)
+SELECT r.id, l.value FROM reviews_review AS r, json_each(r.manifestation_ids) AS l
+"""
+
+
+def links_field():
+    """``Review.manifestation_ids``, on the review and on its history rows."""
+    return models.JSONField(
+        blank=True, db_default=[], default=list, verbose_name="liên hệ biểu hiện"
+    )
+
+
 def copy_links(apps, schema_editor):
     sql = COPY_POSTGRESQL if schema_editor.connection.vendor == "postgresql" else COPY_SQLITE
     schema_editor.execute(sql)
+
+
+def copy_links_back(apps, schema_editor):
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    schema_editor.execute(UNCOPY_POSTGRESQL if postgresql else UNCOPY_SQLITE)
 
 
 class Migration(migrations.Migration):
@@ -38,24 +64,14 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalreview",
             name="manifestation_ids",
-            field=models.JSONField(
-                blank=True,
-                db_default=[],
-                default=list,
-                verbose_name="liên hệ biểu hiện",
-            ),
+            field=links_field(),
         ),
         migrations.AddField(
             model_name="review",
             name="manifestation_ids",
-            field=models.JSONField(
-                blank=True,
-                db_default=[],
-                default=list,
-                verbose_name="liên hệ biểu hiện",
-            ),
+            field=links_field(),
         ),
-        migrations.RunPython(copy_links, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(copy_links, copy_links_back, elidable=True),
         migrations.RemoveField(
             model_name="review",
             name="manifestations",

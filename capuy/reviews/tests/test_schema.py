@@ -127,14 +127,17 @@ def test_migrating_moves_each_review_s_links_onto_the_review(world):
 
     ensure_shipped()  # an earlier transactional test may have flushed the shipped rows
     cycle = open_cycle(world)
-    hung, lan = (review_of(cycle, world.members[k]).pk for k in ("hung", "lan"))
+    hung, lan, an = (review_of(cycle, world.members[k]).pk for k in ("hung", "lan", "an"))
     b2, a1, c9 = (manifestation(code).pk for code in ("B2", "A1", "C9"))
+    Review.objects.filter(pk=an).update(manifestation_ids=[a1])
     before = [("reviews", "0009_review_history_unindexed")]
     after = [("reviews", "0010_review_manifestation_ids")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     try:
         with connection.cursor() as cursor:
+            cursor.execute("SELECT review_id, manifestation_id FROM reviews_review_manifestations")
+            assert cursor.fetchall() == [(an, a1)]  # copied back, migrating backwards
             cursor.executemany(
                 "INSERT INTO reviews_review_manifestations (review_id, manifestation_id) "
                 "VALUES (%s, %s)",
@@ -144,6 +147,6 @@ def test_migrating_moves_each_review_s_links_onto_the_review(world):
         executor.loader.build_graph()
         executor.migrate(after)
     linked = dict(Review.objects.filter(cycle=cycle).values_list("id", "manifestation_ids"))
-    assert linked[hung] == sorted([a1, b2]) and linked[lan] == [c9]
-    assert sum(1 for ids in linked.values() if ids) == 2
+    assert linked[hung] == sorted([a1, b2]) and linked[lan] == [c9] and linked[an] == [a1]
+    assert sum(1 for ids in linked.values() if ids) == 3
     assert "reviews_review_manifestations" not in connection.introspection.table_names()
