@@ -58,8 +58,9 @@ from capuy.reviews.choices import (
 )
 from capuy.reviews.models import Review, ReviewCycle, ReviewTally, RuleSet
 from capuy.reviews.rulesets import effective_rules
+from capuy.reviews.tally import tally_plan
 
-from .grassroots import scoped, within_scope
+from .grassroots import scoped
 from .grouping import STEP, valid_between
 from .tuning import analytic_reads
 
@@ -378,33 +379,6 @@ def grouped_query(user, org, cycle_ids: list[int], units: Units):
     )
 
 
-CHILDREN, NODE, OWN = "children", "node", "own"
-
-
-def tally_plan(user, org) -> list[tuple[str, str, int]] | None:
-    """The tally rows that make up the groups, as ``(how, path, branch length)`` regions:
-    ``children``, the rows of the descendants of ``path`` at the branch's depth (the branch is
-    their prefix); ``node``, the rows of ``path`` (the branch is ``path`` cut to the length);
-    ``own``, the rows on ``path`` itself. ``None`` when the tally is not deep enough (a
-    grassroots organization or a cell, or a grant on one: a few thousand rows, counted live).
-
-    The regions cover exactly what ``scoped`` and the units of ``report_reads`` count: the
-    node's subtree (or the user's grants under it), each row under the unit its path names."""
-    paths = scope_paths(user, VIEW)
-    if org is not None:
-        width = len(org.path) + STEP
-        if within_scope(org, user):
-            plan = [(CHILDREN, org.path, width), (OWN, org.path, len(org.path))]
-        else:  # grants strictly below the node: each lies under one of its children
-            plan = [(NODE, p, width) for p in paths if p.startswith(org.path)]
-    elif paths is None:
-        plan = [(CHILDREN, "", STEP)]
-    else:
-        plan = [(NODE, p, len(p)) for p in paths]
-    deepest = max((width if how == CHILDREN else len(path) for how, path, width in plan), default=0)
-    return plan if deepest <= tally.DEPTH * STEP else None
-
-
 def _in(values) -> tuple[str, list]:
     values = list(values)
     return "(" + ", ".join(["%s"] * len(values)) + ")", values
@@ -417,19 +391,7 @@ def tally_sql(plan, year_of: dict[int, int]) -> tuple[str, list]:
     tables by category and ``(year, kind, None, None, outcome, reason, None, n, branch, 1)``
     for the tables by unit (branch ``None``: a kind those tables do not count). By year, not by
     cycle: the whole country's 126 cycles sum to a few hundred rows by category, not 13.000."""
-    regions, where_params = [], []
-    for how, path, width in plan:
-        if how == CHILDREN:
-            test, args = "depth = %s", [width // STEP]
-            if path:
-                # a path is digits and capitals (treebeard's alphabet): nothing to escape
-                test, args = f"{test} AND prefix LIKE %s", [*args, f"{path}%"]
-        else:  # the depth too, so that the index's (cycle_id, depth, prefix) serves every part
-            test, args = "depth = %s AND prefix = %s", [len(path) // STEP, path]
-            if how == OWN:
-                test += " AND own"
-        regions.append(f"({test})")
-        where_params += args
+    regions, where_params = tally.regions_sql(plan)
     *earlier, last = sorted(set(year_of.values()))
     year, year_params = "", []
     for value in earlier:
@@ -438,8 +400,8 @@ def tally_sql(plan, year_of: dict[int, int]) -> tuple[str, list]:
         year_params += [*ids_params, value]
     year = f"CASE{year} ELSE %s END" if year else "%s"
     year_params.append(last)
-    kind, category, _sub, outcome, reason, _linked = tally.GROUP
-    keys = ", ".join(tally.GROUP)
+    kind, category, _sub, outcome, reason, _linked = tally.REPORT_GROUP
+    keys = ", ".join(tally.REPORT_GROUP)
     cycles, cycle_params = _in(year_of)
     grassroots, grassroots_params = _in(str(k) for k in sorted(GRASSROOTS_KINDS))
     in_units = f"{kind} = %s OR ({kind} = %s AND {category} IN {grassroots})"
@@ -448,7 +410,7 @@ def tally_sql(plan, year_of: dict[int, int]) -> tuple[str, list]:
         f"SELECT {year} AS y, {keys}, n,"
         f" CASE WHEN {in_units} THEN substr(prefix, 1, {width}) END AS branch"
         f" FROM {ReviewTally._meta.db_table}"
-        f" WHERE cycle_id IN {cycles} AND n > 0 AND ({' OR '.join(regions)})"
+        f" WHERE cycle_id IN {cycles} AND n > 0 AND {regions}"
     )
     params = [
         *year_params,

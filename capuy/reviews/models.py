@@ -730,7 +730,8 @@ class ReviewEvent(models.Model):
 class ReviewTally(models.Model):
     """Bảng đếm kết quả kiểm điểm, xếp loại: how many reviews of a cycle, under one node of the
     tree (``prefix``, a path of depth 1..``tally.DEPTH``; ``own``: on the node itself), have
-    the report's keys (kind, category, sub-category, outcome, reason, linked).
+    the report's keys (kind, category, sub-category, outcome, reason, linked) and the
+    coverage's (deciding level, decided).
 
     Derived data, never written by Python: PostgreSQL triggers on ``reviews_review`` keep it
     exact for every write (capuy/reviews/tally.py); ``recount_review_tally`` rebuilds it.
@@ -752,6 +753,9 @@ class ReviewTally(models.Model):
     outcome = models.CharField(max_length=6)
     reason = models.CharField(max_length=20)
     linked = models.BooleanField()
+    # the coverage's keys (migration 0011): who decides, and whether decided
+    decision_level = models.CharField(max_length=10, default="")
+    decided = models.BooleanField(default=False)
     n = models.BigIntegerField()
 
     class Meta:
@@ -770,6 +774,8 @@ class ReviewTally(models.Model):
                     "outcome",
                     "reason",
                     "linked",
+                    "decision_level",
+                    "decided",
                 ],
                 name="reviewtally_one_per_group",
                 violation_error_message=_("Nhóm này đã có trong bảng đếm."),

@@ -2,13 +2,15 @@
 
 ``quota_status`` and ``order_warnings`` run on every decision (≤ 20 ms: each is one or two
 indexed queries); ``cycle_coverage`` and ``coverage_by_level`` feed the cycle page and the
-closing of a level.
+closing of a level: on PostgreSQL they sum the review tally's rows (``tally.py``) down to a
+district's children, so a country's cycle costs what a district's does.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
@@ -18,6 +20,7 @@ from capuy.core.scoping import VIEW, scope_paths
 from capuy.core.vntext import nfc, search_key
 from capuy.organizations.models import Organization
 
+from . import tally
 from .choices import (
     DECISION_LEVEL_ORDER,
     REVIEWED_STATUSES,
@@ -399,12 +402,44 @@ def _visible_reviews(user, cycle: ReviewCycle) -> QuerySet[Review]:
     return Review.objects.visible_to(user, VIEW).filter(cycle=cycle)
 
 
+def _tallied(cycle: ReviewCycle, plan, width: int, level: bool) -> list[tuple]:
+    """The coverage's groups from the review tally (PostgreSQL): ``(key, kind, status, n)``,
+    the key being the deciding level (``level``) or the branch, the status one that
+    ``Coverage.add`` counts the group as (exempt, not reviewed, reviewed, decided)."""
+    rows = []
+    for branch, decision_level, kind, outcome, decided, n in tally.coverage_rows(
+        cycle.pk, plan, width
+    ):
+        if outcome == tally.OUT_EXEMPT:
+            status = ReviewStatus.EXEMPT
+        elif outcome == tally.OUT_PENDING:
+            status = ReviewStatus.PENDING
+        else:
+            status = ReviewStatus.DECIDED if decided else ReviewStatus.SELF_REVIEWED
+        rows.append((decision_level if level else branch, kind, status, n))
+    return rows
+
+
+def _tally_plan(user, org: Organization):
+    """The tally's regions for the coverage under ``org``, or ``None`` to count the rows: on
+    PostgreSQL (where triggers keep the tally) for a node the tally is deep enough for."""
+    if connection.vendor != "postgresql":
+        return None
+    return tally.tally_plan(user, org)
+
+
 def coverage_by_level(cycle: ReviewCycle, user=None) -> list[Coverage]:
-    """Per deciding level (cơ sở, xã, huyện, tỉnh), lowest first: one grouped query."""
-    qs = Review.objects.filter(cycle=cycle) if user is None else _visible_reviews(user, cycle)
-    rows = qs.values_list("decision_level", "subject_kind", "status").annotate(n=Count("id"))
+    """Per deciding level (cơ sở, xã, huyện, tỉnh), lowest first: the tally's groups summed
+    (a country's cycle: a few hundred rows), else one grouped query over the reviews."""
+    plan = _tally_plan(user, cycle.organization)
+    if plan is not None:
+        rows = _tallied(cycle, plan, len(cycle.organization.path), level=True)
+    else:
+        qs = Review.objects.filter(cycle=cycle) if user is None else _visible_reviews(user, cycle)
+        rows = qs.values_list("decision_level", "subject_kind", "status").annotate(n=Count("id"))
+        rows = rows.order_by()
     found: dict[str, Coverage] = {}
-    for level, kind, status, n in rows.order_by():
+    for level, kind, status, n in rows:
         if level not in found:
             found[level] = Coverage(level, str(DecisionLevel(level).label))
         found[level].add(kind, status, n)
@@ -417,8 +452,9 @@ def coverage_by_level(cycle: ReviewCycle, user=None) -> list[Coverage]:
 
 
 def cycle_coverage(user, cycle: ReviewCycle, root: Organization | None = None) -> list[Coverage]:
-    """Per child organization of ``root`` (the user's top node in the cycle by default): one
-    grouped query over the path prefix."""
+    """Per child organization of ``root`` (the user's top node in the cycle by default): the
+    tally's groups summed by branch down to a district's children, else one grouped query
+    over the path prefix."""
     if root is None:
         root = coverage_root(user, cycle)
     if root is None:
@@ -430,14 +466,18 @@ def cycle_coverage(user, cycle: ReviewCycle, root: Organization | None = None) -
             path__startswith=root.path, depth=root.depth + 1
         ).order_by("path")
     }
-    rows = (
-        Review.objects.filter(cycle=cycle)
-        .visible_under(user, root.path)
-        .annotate(branch=Substr("org_path", 1, depth))
-        .values_list("branch", "subject_kind", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    plan = _tally_plan(user, root)
+    if plan is not None:
+        rows = _tallied(cycle, plan, depth, level=False)
+    else:
+        rows = (
+            Review.objects.filter(cycle=cycle)
+            .visible_under(user, root.path)
+            .annotate(branch=Substr("org_path", 1, depth))
+            .values_list("branch", "subject_kind", "status")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     found: dict[str, Coverage] = {}
     for branch, kind, status, n in rows:
         key = branch if branch in children else root.path

@@ -12,8 +12,9 @@ def install_triggers(apps, schema_editor):
     from capuy.reviews import tally
 
     with schema_editor.connection.cursor() as cursor:
-        tally.install(cursor)
-        (delete, insert), params = tally.recount_sql()
+        # the keys of this migration's table (0011 adds the coverage's)
+        tally.install(cursor, keys=tally.KEYS_0003)
+        (delete, insert), params = tally.recount_sql(keys=tally.KEYS_0003)
         cursor.execute(delete, params)
         cursor.execute(insert, params)
 
