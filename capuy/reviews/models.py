@@ -754,8 +754,8 @@ class ReviewTally(models.Model):
     reason = models.CharField(max_length=20)
     linked = models.BooleanField()
     # the coverage's keys (migration 0011): who decides, and whether decided
-    decision_level = models.CharField(max_length=10, default="")
-    decided = models.BooleanField(default=False)
+    decision_level = models.CharField(max_length=10, default="", db_default="")
+    decided = models.BooleanField(default=False, db_default=False)
     n = models.BigIntegerField()
 
     class Meta:

@@ -21,6 +21,8 @@ def rebuild(keys):
 
 
 def _keys_0003():
+    # migrating back: the rows counted by 0003's keys (the new columns take their database
+    # defaults until they are dropped)
     from capuy.reviews import tally
 
     return tally.KEYS_0003
@@ -39,12 +41,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="reviewtally",
             name="decided",
-            field=models.BooleanField(default=False),
+            field=models.BooleanField(default=False, db_default=False),
         ),
         migrations.AddField(
             model_name="reviewtally",
             name="decision_level",
-            field=models.CharField(default="", max_length=10),
+            field=models.CharField(default="", db_default="", max_length=10),
         ),
         migrations.AddConstraint(
             model_name="reviewtally",
