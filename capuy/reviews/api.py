@@ -30,7 +30,15 @@ from capuy.organizations.models import Organization
 
 from . import selectors, services, tasks
 from .choices import DecisionLevel, Exemption, Level, ReviewStatus, SubjectKind
-from .models import Manifestation, Review, ReviewCycle, ReviewEvent, RuleSet
+from .models import (
+    Manifestation,
+    Review,
+    ReviewCycle,
+    ReviewEvent,
+    RuleSet,
+    codes_of,
+    manifestation_codes,
+)
 from .rulesets import effective_dict
 
 LEVEL_OR_BLANK = [("", _("Không xếp loại")), *Level.choices]
@@ -407,12 +415,10 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     def get_manifestations(self, review) -> list[str]:
         # the catalogue (27 rows) read once for a page of reviews
-        catalogue = self.context.get("manifestation_catalogue")
+        catalogue = self.context.get("manifestation_codes")
         if catalogue is None:
-            catalogue = {m.pk: m.code for m in Manifestation.objects.all()}  # in its order
-            self.context["manifestation_catalogue"] = catalogue
-        linked = set(review.manifestation_ids)
-        return [code for pk, code in catalogue.items() if pk in linked]
+            catalogue = self.context["manifestation_codes"] = manifestation_codes()
+        return codes_of(review.manifestation_ids, catalogue)
 
 
 class StepSerializer(serializers.Serializer):

@@ -86,7 +86,14 @@ from .choices import (
     ReviewStep,
     SubjectKind,
 )
-from .models import Manifestation, Review, ReviewCycle, ReviewEvent
+from .models import (
+    Manifestation,
+    Review,
+    ReviewCycle,
+    ReviewEvent,
+    codes_of,
+    manifestation_codes,
+)
 from .rules import HTTNV, HTXSNV, quota_check
 from .rulesets import effective_rules
 from .selectors import (
@@ -402,15 +409,14 @@ class _LinkedCodes:
     catalogue's order ("A1, B3"), from the ids on the review and the catalogue read once."""
 
     def __init__(self):
-        self.order = {m.pk: (n, m.code) for n, m in enumerate(Manifestation.objects.all())}
+        self.catalogue = manifestation_codes()
         self.texts: dict[tuple, str] = {}
 
     def __call__(self, ids) -> str:
         key = tuple(_json(ids) or ())
         text = self.texts.get(key)
         if text is None:
-            found = sorted(self.order[pk] for pk in key if pk in self.order)
-            text = self.texts[key] = ", ".join(code for _n, code in found)
+            text = self.texts[key] = ", ".join(codes_of(key, self.catalogue))
         return text
 
 
@@ -1085,7 +1091,7 @@ class _Lookups:
         else:
             self._look_up(user, {r.code for r in raws if r.code}, organization)
         self.manifestations = {m.code: m for m in Manifestation.objects.all()}
-        self.codes_by_id = {m.pk: m.code for m in self.manifestations.values()}
+        self.catalogue = {m.pk: m.code for m in self.manifestations.values()}
         self.linked_codes: dict[tuple[int, ...], frozenset[str]] = {}
         self.lock = lock
         self.quota_prefetched: dict[str, dict[str, int]] | None = None
@@ -1101,8 +1107,7 @@ class _Lookups:
         ids = tuple(subject.manifestation_ids)
         found = self.linked_codes.get(ids)
         if found is None:
-            codes = self.codes_by_id
-            found = self.linked_codes[ids] = frozenset(codes[pk] for pk in ids if pk in codes)
+            found = self.linked_codes[ids] = frozenset(codes_of(ids, self.catalogue))
         return found
 
     def subject(self, code: str) -> _Subject | None:

@@ -222,6 +222,17 @@ class Manifestation(models.Model):
         return super().delete(*args, **kwargs)
 
 
+def manifestation_codes() -> dict[int, str]:
+    """The catalogue's codes by id, in its order (group, number): one query, 27 rows."""
+    return {m.pk: m.code for m in Manifestation.objects.only("group", "number")}
+
+
+def codes_of(ids, catalogue: dict[int, str]) -> list[str]:
+    """The codes of the manifestations ``ids`` (a review's links) in the catalogue's order."""
+    linked = set(ids or ())
+    return [code for pk, code in catalogue.items() if pk in linked]
+
+
 class ReviewCycleQuerySet(ScopedQuerySet):
     """A cycle is seen along its branch: by those inside its scope (a cell secretary sees the
     province's cycle her members are reviewed in) and above it; it is changed (closed, its
@@ -622,8 +633,7 @@ class Review(models.Model):
         codes ("A1, B3"), not their ids."""
         if field_name != "manifestation_ids":
             return None
-        linked = Manifestation.objects.filter(pk__in=value or [])
-        return ", ".join(m.code for m in linked)
+        return ", ".join(codes_of(value, manifestation_codes()))
 
     def linked_manifestations(self) -> list[Manifestation]:
         """The manifestations linked (``manifestation_ids``), in the catalogue's order."""
