@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -201,7 +202,8 @@ def quota_check_for(review: Review, new_level: str) -> QuotaCheck:
         counts=counts,
         new_level=new_level,
         old_level=review.decided_level,
-        group_label=quota_group_label(review.quota_group),
+        # read only if a refusal names the group
+        group_label=lazy(quota_group_label, str)(review.quota_group),
     )
 
 

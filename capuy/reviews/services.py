@@ -30,6 +30,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from capuy.core.scoping import CHANGE, VIEW, OutOfScope, can, ensure_in_scope
@@ -654,8 +655,13 @@ def _quota_lock(review: Review) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [4242, key - 2**31])
 
 
-def _competent_name(review: Review) -> str:
-    return organization_names([review.competent_path]).get(review.competent_path, "")
+def _name_of(path: str) -> str:
+    return organization_names([path]).get(path, "")
+
+
+def _competent_name(review: Review):
+    """The deciding organization's name, read only if a refusal names it (a lazy string)."""
+    return lazy(_name_of, str)(review.competent_path)
 
 
 @transaction.atomic

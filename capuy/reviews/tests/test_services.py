@@ -343,6 +343,9 @@ def test_a_decision_reads_the_same_number_of_statements_however_large_its_group(
         counts.append(len(queries))
     # the first and the last of 30 members, then a member of a 3-member cell elsewhere
     assert counts[0] == counts[1] == counts[2]
+    # the deciding committee's and the quota group's names are read only to refuse
+    names = '"organizations_organization"."name" AS "name"'
+    assert not [q["sql"] for q in queries.captured_queries if names in q["sql"]]
 
 
 def test_a_decision_above_the_ceiling_is_refused_naming_the_rule(world, cycle):
