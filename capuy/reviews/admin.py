@@ -2,9 +2,10 @@
 (the admin does not run the review rules); reviews are read only here."""
 
 from django.contrib import admin
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Manifestation, Review, ReviewCycle, ReviewEvent, RuleSet
+from .models import Manifestation, Review, ReviewCycle, ReviewEvent, RuleSet, reviews_link
 
 
 @admin.register(RuleSet)
@@ -17,6 +18,18 @@ class RuleSetAdmin(SimpleHistoryAdmin):
 class ManifestationAdmin(SimpleHistoryAdmin):
     list_display = ["code", "text", "confirmed", "active"]
     list_filter = ["group", "confirmed", "active"]
+
+    def get_deleted_objects(self, objs, request):
+        """A manifestation some review links is shown as protected, as the admin shows what a
+        PROTECT foreign key holds: the links are ids on the reviews, not rows it can see."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        linked = [
+            gettext("Biểu hiện %(code)s đã được liên hệ trong bản kiểm điểm (chỉ ngừng dùng).")
+            % {"code": m.code}
+            for m in objs
+            if reviews_link(m.pk)
+        ]
+        return deleted, counts, perms_needed, [*protected, *linked]
 
 
 @admin.register(ReviewCycle)

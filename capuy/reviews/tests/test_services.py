@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from capuy.accounts.choices import Role
 from capuy.accounts.models import RoleGrant
@@ -84,6 +85,21 @@ def test_a_manifestation_someone_linked_cannot_be_deleted_only_deactivated(world
     assert Manifestation.objects.filter(group="A", number__in=[1, 2]).count() == 2
     manifestation("A2").delete()  # linked by nobody
     assert not Manifestation.objects.filter(group="A", number=2).exists()
+
+
+def test_the_admin_shows_a_linked_manifestation_as_protected(world, cycle, client):
+    from capuy.core.testing import sign_in
+
+    self_assess(world.users["office"], review_of(cycle, world.members["hung"]))
+    superuser = get_user_model().objects.create_superuser("ho-tro", password="x")
+    sign_in(client, superuser)
+    url = reverse("admin:reviews_manifestation_delete", args=[manifestation("A1").pk])
+    page = client.get(url).content.decode()
+    assert "Biểu hiện A1 đã được liên hệ trong bản kiểm điểm (chỉ ngừng dùng)." in page
+    client.post(url, {"post": "yes"})
+    assert Manifestation.objects.filter(group="A", number=1).exists()
+    free = reverse("admin:reviews_manifestation_delete", args=[manifestation("A2").pk])
+    assert "đã được liên hệ" not in client.get(free).content.decode()
 
 
 def test_the_review_history_shows_the_links_changed_by_their_codes(world, cycle):
