@@ -107,8 +107,15 @@ COVERAGE_KEYS: dict[str, str] = {
 TALLIED = {**KEYS, **COVERAGE_KEYS}  # what the tally counts by
 BOOLEAN_KEYS = ("linked", "decided")
 
-REPORT_GROUP = ["subject_kind", *KEYS]  # the report's keys after the cycle and the path
-GROUP = ["subject_kind", *TALLIED]  # the tally's
+
+def _group(keys=None) -> list[str]:
+    """The group columns after the cycle and the path: the kind, then ``keys`` (the tally's
+    unless a migration names those of its time)."""
+    return ["subject_kind", *(TALLIED if keys is None else keys)]
+
+
+REPORT_GROUP = _group(KEYS)  # the report's
+GROUP = _group()  # the tally's
 # The keys as migration 0003 created the tally, before migration 0011 added the coverage's
 # (changing KEYS later: copy their old definitions here, for 0003).
 KEYS_0003 = dict(KEYS)
@@ -123,7 +130,7 @@ def _leaf_sql(sources: list[tuple[str, str]], where: str = "", keys=None) -> str
     """Rows of ``sources`` (``(table, sign)``) counted by cycle, path cut to ``DEPTH``, the
     row's own depth (``DEPTH + 1`` for deeper rows) and keys: one pass over the rows."""
     keys = TALLIED if keys is None else keys
-    group = ["subject_kind", *keys]
+    group = _group(keys)
     width = DEPTH * STEP
     parts = []
     for table, sign in sources:
@@ -141,7 +148,7 @@ def _leaf_sql(sources: list[tuple[str, str]], where: str = "", keys=None) -> str
 
 def _expanded_sql(leaf: str, keys=None) -> str:
     """The leaf groups counted under each ancestor of depth 1..DEPTH."""
-    group = ["subject_kind", *(TALLIED if keys is None else keys)]
+    group = _group(keys)
     depths = " UNION ALL ".join(f"SELECT {d} AS d" for d in range(1, DEPTH + 1))
     by = ", ".join(["l.cycle_id", "x.d", f"substr(l.leaf, 1, x.d * {STEP})", *group])
     return (
@@ -155,7 +162,7 @@ def _expanded_sql(leaf: str, keys=None) -> str:
 
 def _columns(keys=None) -> list[str]:
     """The tally's columns: its unique key (depth first: reads filter on it), then ``n``."""
-    return ["cycle_id", "depth", "prefix", "own", "subject_kind", *(keys or TALLIED), "n"]
+    return ["cycle_id", "depth", "prefix", "own", *_group(keys), "n"]
 
 
 def _upsert_sql(leaf: str, keys=None) -> str:
