@@ -258,3 +258,31 @@ def test_the_daily_command_flags_overdue_tasks(task):
     assert "Đã chuyển 1 nhiệm vụ" in out.getvalue()
     task.refresh_from_db()
     assert task.state == TaskState.QUA_HAN
+
+
+def test_the_daily_command_speaks_english_when_english_is_active(task):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    out = StringIO()
+    with translation.override("en"):
+        call_command("tasks_overdue", ngay="11/04/2020", stdout=out)
+    assert out.getvalue().strip() == "Marked 1 task as «overdue»."
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("vi", "Ngày không hợp lệ: «31/02/2020» (định dạng dd/mm/yyyy)"),
+        ("en", "Invalid date: «31/02/2020» (format dd/mm/yyyy)"),
+    ],
+)
+def test_the_daily_command_refuses_an_impossible_date(db, language, message):
+    from django.core.management import CommandError, call_command
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(CommandError) as error:
+        call_command("tasks_overdue", ngay="31/02/2020")
+    assert str(error.value) == message

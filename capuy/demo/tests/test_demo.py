@@ -246,6 +246,21 @@ def test_one_demo_user_per_role_with_two_factor_for_admin_and_office(demo):
         assert re.search(rf"^{username}\b.*capuy-demo-2026", demo, re.MULTILINE)
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("vi", f"--members phải từ {MEMBERS} trở lên."),
+        ("en", f"--members must be at least {MEMBERS}."),
+    ],
+)
+def test_too_few_members_are_refused_in_the_operators_language(language, message):
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(CommandError) as error:
+        call_command("demo", members=MEMBERS - 1, stdout=io.StringIO())
+    assert str(error.value) == message
+
+
 @pytest.mark.django_db
 def test_demo_otp_prints_codes_that_the_devices_accept(demo):
     out = io.StringIO()

@@ -115,6 +115,16 @@ def test_the_generate_command_runs_every_schedule(world):
     assert CellMeeting.objects.count() == 6
 
 
+def test_the_generate_command_speaks_english_when_english_is_active(world):
+    from django.utils import translation
+
+    schedule(world)
+    out = StringIO()
+    with translation.override("en"):
+        call_command("meetings_generate", "--until", "31/03/2019", stdout=out)
+    assert out.getvalue().strip() == "Created 3 cell meetings (up to 31/03/2019)."
+
+
 def test_marking_held_records_who_and_keeps_the_planned_date(world):
     meeting = meeting_at(world.cell, date(2019, 3, 5))
     held = services.meeting_record_held(

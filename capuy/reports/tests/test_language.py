@@ -1,6 +1,7 @@
 """The yearly reports in the reader's language: an English session reads the page (and the
 JSON) with English titles and labels, while the party documents and their workbooks stay
-Vietnamese, and so does the command; the JSON keys are the same in every language."""
+Vietnamese, and so does the command's JSON; the JSON keys are the same in every language. The
+command's own words (its errors, notes and help) are in the operator's language."""
 
 import json
 from io import BytesIO, StringIO
@@ -238,3 +239,65 @@ def test_the_quy_dinh_01_command_prints_vietnamese_json(figures):
     assert data["title"] == QUY_DINH_01_TITLE_VI
     assert data["counting"].startswith("Tính tất cả")
     assert data["levels"][0]["label"] == "Tỉnh ủy viên"
+
+
+# --- The command's own words ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("vi", "Không có tổ chức mã «KHONG-CO»."),
+        ("en", "There is no organization with code «KHONG-CO»."),
+    ],
+)
+def test_the_command_names_an_unknown_organization_in_the_operators_language(language, message):
+    from django.core.management.base import CommandError
+
+    with translation.override(language), pytest.raises(CommandError) as error:
+        call_command("report", "quy-dinh-01", "--year", "2019", "--org", "KHONG-CO")
+
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [("vi", "Đã ghi {path} ({size} byte)."), ("en", "Wrote {path} ({size} bytes).")],
+)
+def test_the_note_on_a_written_file_is_in_the_operators_language_the_file_is_not(
+    figures, tmp_path, language, note
+):
+    target = tmp_path / "bao-cao.json"
+    err = StringIO()
+    with translation.override(language):
+        call_command(
+            "report",
+            "quy-dinh-01",
+            "--year",
+            "2019",
+            "--org",
+            "T01",
+            "--output",
+            str(target),
+            stderr=err,
+        )
+
+    size = f"{target.stat().st_size:,}".replace(",", ".")  # 12.345, as the party writes numbers
+    assert err.getvalue().strip() == note.format(path=target, size=size)
+    assert json.loads(target.read_text())["title"] == QUY_DINH_01_TITLE_VI
+
+
+def test_the_commands_help_is_in_the_operators_language(capsys):
+    from capuy.reports.management.commands.report import Command
+
+    def help_text(*args):
+        with pytest.raises(SystemExit):
+            Command().run_from_argv(["capuy", "report", *args, "--help"])
+        return " ".join(capsys.readouterr().out.split())
+
+    assert "Lập báo cáo từ dữ liệu" in help_text()
+    assert "năm báo cáo, ví dụ 2019" in help_text("xep-loai")
+    with translation.override("en"):
+        assert "Build a report from the data" in help_text()
+        assert "report year, e.g. 2019" in help_text("xep-loai")

@@ -1,15 +1,19 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from capuy.accounts.models import User
 from capuy.accounts.services import api_token_issue
 
 
 class Command(BaseCommand):
-    help = "Tạo khóa API cho một người dùng: capuy token create USERNAME [--name TÊN]"
+    @property
+    def help(self):
+        # Read when the parser is made, in the language of the run (argparse takes no lazy string).
+        return _("Tạo khóa API cho một người dùng: capuy token create USERNAME [--name TÊN]")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        create = sub.add_parser("create", help="tạo khóa mới và in ra (chỉ hiện một lần)")
+        create = sub.add_parser("create", help=_("tạo khóa mới và in ra (chỉ hiện một lần)"))
         create.add_argument("username")
         create.add_argument("--name", default="")
 
@@ -17,6 +21,8 @@ class Command(BaseCommand):
         try:
             user = User.objects.get(username=options["username"])
         except User.DoesNotExist as exc:
-            raise CommandError(f"Không có người dùng «{options['username']}».") from exc
+            raise CommandError(
+                _("Không có người dùng «%(username)s».") % {"username": options["username"]}
+            ) from exc
         _token, raw = api_token_issue(user=user, name=options["name"])
         self.stdout.write(raw)

@@ -5,6 +5,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from tqdm import tqdm
 
 from capuy.demo import province, users
@@ -12,62 +14,75 @@ from capuy.organizations.models import Organization
 
 
 class Command(BaseCommand):
-    help = (
-        "Tạo tỉnh mẫu (Đảng bộ tỉnh Bắc Ninh năm 2019 và sau sắp xếp 1/7/2025): tổ chức, đảng "
-        "viên, cấp ủy, người dùng mẫu. Luôn cho cùng một kết quả với cùng tham số."
-    )
+    @property
+    def help(self):
+        # Read when the parser is made, in the language of the run (argparse takes no lazy string).
+        return _(
+            "Tạo tỉnh mẫu (Đảng bộ tỉnh Bắc Ninh năm 2019 và sau sắp xếp 1/7/2025): tổ chức, đảng "
+            "viên, cấp ủy, người dùng mẫu. Luôn cho cùng một kết quả với cùng tham số."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--members",
             type=int,
             default=province.DEFAULT_MEMBERS,
-            help=f"số đảng viên (mặc định {province.DEFAULT_MEMBERS}, ít nhất "
-            f"{province.MIN_MEMBERS})",
+            help=_("số đảng viên (mặc định %(default)s, ít nhất %(minimum)s)")
+            % {"default": province.DEFAULT_MEMBERS, "minimum": province.MIN_MEMBERS},
         )
         parser.add_argument("--seed", type=int, default=province.DEFAULT_SEED)
         parser.add_argument(
-            "--reset", action="store_true", help="xóa tỉnh mẫu và người dùng mẫu rồi tạo lại"
+            "--reset", action="store_true", help=_("xóa tỉnh mẫu và người dùng mẫu rồi tạo lại")
         )
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="chỉ tạo khi cơ sở dữ liệu chưa có tổ chức nào; nếu đã có thì bỏ qua, không báo lỗi",
+            help=_(
+                "chỉ tạo khi cơ sở dữ liệu chưa có tổ chức nào; nếu đã có thì bỏ qua, không báo lỗi"
+            ),
         )
         parser.add_argument(
             "--allow-production",
             action="store_true",
-            help="cho phép chạy khi CAPUY_ENV=production (mật khẩu và khóa 2FA mẫu là công khai)",
+            help=_(
+                "cho phép chạy khi CAPUY_ENV=production (mật khẩu và khóa 2FA mẫu là công khai)"
+            ),
         )
 
     def handle(self, *args, members, seed, reset, if_empty, allow_production, **options):
         if settings.IS_PRODUCTION and not allow_production:
             raise CommandError(
-                "Không tạo dữ liệu mẫu trên máy chủ thật: mật khẩu và khóa 2FA mẫu là công khai. "
-                "Dùng --allow-production nếu đây là máy trình diễn."
+                _(
+                    "Không tạo dữ liệu mẫu trên máy chủ thật: mật khẩu và khóa 2FA mẫu là công "
+                    "khai. Dùng --allow-production nếu đây là máy trình diễn."
+                )
             )
         if members < province.MIN_MEMBERS:
-            raise CommandError(f"--members phải từ {province.MIN_MEMBERS} trở lên.")
+            raise CommandError(
+                _("--members phải từ %(minimum)s trở lên.") % {"minimum": province.MIN_MEMBERS}
+            )
         started = time.monotonic()
         with transaction.atomic():
             existing = province.find_demo_root()
             if if_empty and Organization.objects.exists():
-                self.stdout.write("Cơ sở dữ liệu đã có tổ chức đảng: không tạo tỉnh mẫu.")
+                self.stdout.write(_("Cơ sở dữ liệu đã có tổ chức đảng: không tạo tỉnh mẫu."))
                 return
             if existing is not None and not reset:
                 raise CommandError(
-                    f"Đã có tỉnh mẫu «{existing.name}» (mã {existing.code}). "
-                    "Dùng --reset để xóa và tạo lại."
+                    _("Đã có tỉnh mẫu «%(name)s» (mã %(code)s). Dùng --reset để xóa và tạo lại.")
+                    % {"name": existing.name, "code": existing.code}
                 )
             taken = users.conflicting_usernames()
             if taken:
                 raise CommandError(
-                    "Tên đăng nhập mẫu đã được dùng cho tài khoản thật: " + ", ".join(taken)
+                    _("Tên đăng nhập mẫu đã được dùng cho tài khoản thật: %(usernames)s")
+                    % {"usernames": ", ".join(taken)}
                 )
             if reset:
-                self.stdout.write("Xóa tỉnh mẫu cũ…")
+                self.stdout.write(_("Xóa tỉnh mẫu cũ…"))
                 province.remove_demo()
-            with tqdm(total=members, unit=" đảng viên", disable=None, leave=False) as bar:
+            unit = " " + pgettext("progress unit", "đảng viên")
+            with tqdm(total=members, unit=unit, disable=None, leave=False) as bar:
                 summary = province.build_demo(
                     members=members, seed=seed, progress=bar.update, say=self.stdout.write
                 )
@@ -75,17 +90,33 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
-                f"Đã tạo «{summary.root.name}»: {summary.organizations} tổ chức, "
-                f"{summary.members} đảng viên, {summary.transfers} lượt chuyển sinh hoạt, "
-                f"{summary.seats} chức vụ cấp ủy, {summary.flags} đánh dấu địa bàn "
-                f"({elapsed:.1f} s)."
+                _(
+                    "Đã tạo «%(name)s»: %(organizations)s tổ chức, %(members)s đảng viên, "
+                    "%(transfers)s lượt chuyển sinh hoạt, %(seats)s chức vụ cấp ủy, "
+                    "%(flags)s đánh dấu địa bàn (%(seconds)s s)."
+                )
+                % {
+                    "name": summary.root.name,
+                    "organizations": summary.organizations,
+                    "members": summary.members,
+                    "transfers": summary.transfers,
+                    "seats": summary.seats,
+                    "flags": summary.flags,
+                    "seconds": f"{elapsed:.1f}",
+                }
             )
         )
         self.print_logins(summary.logins)
 
     def print_logins(self, logins):
         password = settings.CAPUY_DEMO_PASSWORD
-        rows = [("Tên đăng nhập", "Vai trò", "Tại", "Mật khẩu")] + [
+        header = (
+            pgettext("demo logins", "Tên đăng nhập"),
+            pgettext("demo logins", "Vai trò"),
+            pgettext("demo logins", "Tại"),
+            pgettext("demo logins", "Mật khẩu"),
+        )
+        rows = [header] + [
             (
                 login.username + (" (2FA)" if login.two_factor else ""),
                 login.role,
@@ -102,8 +133,10 @@ class Command(BaseCommand):
                 self.stdout.write("  ".join("-" * w for w in widths))
         self.stdout.write("")
         self.stdout.write(
-            "admin và vanphong đăng nhập bằng mật khẩu và mã xác thực 2 lớp: "
-            "chạy `capuy demo_otp` để xem mã hiện tại của họ."
+            _(
+                "admin và vanphong đăng nhập bằng mật khẩu và mã xác thực 2 lớp: "
+                "chạy `capuy demo_otp` để xem mã hiện tại của họ."
+            )
         )
 
     def _build_capabilities(self, summary, seed):

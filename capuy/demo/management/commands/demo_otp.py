@@ -1,6 +1,8 @@
 """``capuy demo_otp``: the current two-factor codes of the demo users."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from capuy.demo.otp import current_code
@@ -8,7 +10,12 @@ from capuy.demo.users import DEMO_EMAIL_DOMAIN
 
 
 class Command(BaseCommand):
-    help = "In mã xác thực 2 lớp (TOTP) hiện tại của các người dùng mẫu có thiết bị xác thực."
+    @property
+    def help(self):
+        # Read when the parser is made, in the language of the run (argparse takes no lazy string).
+        return _(
+            "In mã xác thực 2 lớp (TOTP) hiện tại của các người dùng mẫu có thiết bị xác thực."
+        )
 
     def handle(self, *args, **options):
         devices = (
@@ -18,12 +25,19 @@ class Command(BaseCommand):
         )
         if not devices:
             self.stdout.write(
-                "Chưa có người dùng mẫu nào có thiết bị xác thực (chạy `capuy demo`)."
+                _("Chưa có người dùng mẫu nào có thiết bị xác thực (chạy `capuy demo`).")
             )
             return
         for device in devices:
             code = current_code(device)
-            note = f"còn {code.seconds_left} giây"
+            seconds = code.seconds_left
             if code.already_used:
-                note = f"đã dùng, chờ mã mới sau {code.seconds_left} giây"
+                note = ngettext(
+                    "đã dùng, chờ mã mới sau %(seconds)s giây",
+                    "đã dùng, chờ mã mới sau %(seconds)s giây",
+                    seconds,
+                )
+            else:
+                note = ngettext("còn %(seconds)s giây", "còn %(seconds)s giây", seconds)
+            note %= {"seconds": seconds}
             self.stdout.write(f"{device.user.username:<12} {code.code}  ({note})")

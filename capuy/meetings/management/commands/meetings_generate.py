@@ -8,6 +8,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from capuy.core.vntext import parse_date_vn
 from capuy.meetings.models import MeetingSchedule
@@ -16,23 +18,35 @@ from capuy.organizations.models import Organization
 
 
 class Command(BaseCommand):
-    help = "Tạo các buổi sinh hoạt chi bộ theo lịch định kỳ (chạy lại không tạo trùng)."
+    @property
+    def help(self):
+        # Read when the parser is made, in the language of the run (argparse takes no lazy string).
+        return _("Tạo các buổi sinh hoạt chi bộ theo lịch định kỳ (chạy lại không tạo trùng).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--until", help="đến ngày dd/mm/yyyy (mặc định: một năm tới)")
-        parser.add_argument("--org", help="mã tổ chức: chỉ các chi bộ thuộc tổ chức này")
+        parser.add_argument("--until", help=_("đến ngày dd/mm/yyyy (mặc định: một năm tới)"))
+        parser.add_argument("--org", help=_("mã tổ chức: chỉ các chi bộ thuộc tổ chức này"))
 
     def handle(self, *args, until=None, org=None, **options):
         today = timezone.localdate()
         try:
             end = parse_date_vn(until) if until else date(today.year + 1, today.month, 1)
         except ValueError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(
+                _("Ngày không hợp lệ: «%(v)s» (định dạng dd/mm/yyyy)") % {"v": until}
+            ) from exc
         schedules = MeetingSchedule.objects.select_related("cell").order_by("cell__path", "id")
         if org:
             root = Organization.objects.filter(code=org).first()
             if root is None:
-                raise CommandError(f"Không có tổ chức mã {org}.")
+                raise CommandError(_("Không có tổ chức mã %(code)s.") % {"code": org})
             schedules = schedules.filter(cell__path__startswith=root.path)
         created = sum(meetings_generate(schedule, end) for schedule in schedules.iterator())
-        self.stdout.write(f"Đã tạo {created} buổi sinh hoạt (đến {end:%d/%m/%Y}).")
+        self.stdout.write(
+            ngettext(
+                "Đã tạo %(count)s buổi sinh hoạt (đến %(end)s).",
+                "Đã tạo %(count)s buổi sinh hoạt (đến %(end)s).",
+                created,
+            )
+            % {"count": created, "end": f"{end:%d/%m/%Y}"}
+        )
