@@ -1,4 +1,8 @@
-"""The ``capuy`` console script: the project's manage.py (``capuy migrate``, ``capuy demo``…)."""
+"""The ``capuy`` console script: the project's manage.py (``capuy migrate``, ``capuy demo``…).
+
+``CAPUY_LANGUAGE=en capuy …`` runs the command in English (its messages, errors and help);
+without the variable the commands speak the server's language, Vietnamese.
+"""
 
 import os
 import sys
@@ -8,7 +12,29 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "capuy.settings")
     from django.core.management import execute_from_command_line
 
+    language = os.environ.get("CAPUY_LANGUAGE", "")
+    if language:
+        activate_language(language)
     execute_from_command_line(sys.argv)
+
+
+def activate_language(code: str) -> None:
+    """Run the command in ``code``, one of settings.LANGUAGES, or stop with status 2.
+
+    None of the project's commands is decorated with @no_translations, so the language stays
+    active while they run (Django's own makemessages and compilemessages do switch it off).
+    """
+    import django
+    from django.conf import settings
+    from django.utils import translation
+
+    allowed = [language for language, _name in settings.LANGUAGES]
+    if code not in allowed:
+        codes = ", ".join(allowed)
+        sys.stderr.write(f"CAPUY_LANGUAGE={code!r}: chỉ nhận {codes} / only {codes} are accepted\n")
+        sys.exit(2)
+    django.setup()
+    translation.activate(code)
 
 
 if __name__ == "__main__":
