@@ -7,8 +7,11 @@ fields from what to what".
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+
+from capuy.core.vntext import format_date, format_number
 
 CHANGE_TYPES = {"+": _("Tạo mới"), "~": _("Sửa"), "-": _("Xóa")}
 
@@ -29,22 +32,40 @@ class HistoryRow:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def _display(record, field_name: str) -> str:
+def _display(record, field_name: str, memo: dict) -> str:
+    """``memo`` lives for one page: what a value names (a related row, the catalogue a model's
+    ``history_display`` reads) is read once however many rows show it."""
     model_field = record.instance_type._meta.get_field(field_name)
     value = getattr(record, model_field.attname, None)
     shown = getattr(record.instance_type, "history_display", None)
-    if shown is not None and (text := shown(field_name, value)) is not None:
+    if shown is not None and (text := shown(field_name, value, memo)) is not None:
         return text or "—"
     if value is None or value == "":
         return "—"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation:
-        related = model_field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related else f"#{value}"
+        key = (model_field.related_model, value)
+        if key not in memo:
+            related = model_field.related_model._default_manager.filter(pk=value).first()
+            memo[key] = str(related) if related else f"#{value}"
+        return memo[key]
+    if isinstance(value, bool):
+        return str(_("có") if value else _("không"))
+    if isinstance(value, Decimal):  # a score: 25,50 (an integer may be a year: left as is)
+        return format_number(value, max(0, -value.as_tuple().exponent))
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
+        return format_date(value)
+    if isinstance(value, dict):  # a JSON field: criterion ratings, conditions
+        return "; ".join(f"{key}: {item}" for key, item in value.items()) or "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "—"
     return str(value)
+
+
+def _unset(record, model_field) -> bool:
+    """A value a creation need not list: empty, or a flag left off."""
+    return getattr(record, model_field.attname, None) in (None, "", False, {}, [])
 
 
 def _who(record) -> str:
@@ -63,6 +84,7 @@ def history_rows(obj, limit: int = 200) -> list[HistoryRow]:
         ]
     )
     rows = []
+    memo: dict = {}
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
         row = HistoryRow(
@@ -78,20 +100,23 @@ def history_rows(obj, limit: int = 200) -> list[HistoryRow]:
                     FieldChange(
                         change.field,
                         str(label),
-                        _display(previous, change.field),
-                        _display(record, change.field),
+                        _display(previous, change.field, memo),
+                        _display(record, change.field, memo),
                     )
                 )
-        elif record.history_type == "+":
+        elif record.history_type == "+" or (previous is None and len(records) <= limit):
+            # a creation, or the oldest change of a record created without a history row (a
+            # review cycle opens its subjects in bulk): the values it set
             for model_field in record.instance_type._meta.concrete_fields:
                 if model_field.name in ("id", "path", "depth", "numchild") or not hasattr(
                     record, model_field.attname
                 ):
                     continue
-                shown = _display(record, model_field.name)
-                if shown != "—":
-                    row.changes.append(
-                        FieldChange(model_field.name, str(model_field.verbose_name), "", shown)
-                    )
+                if _unset(record, model_field):
+                    continue
+                shown = _display(record, model_field.name, memo)
+                row.changes.append(
+                    FieldChange(model_field.name, str(model_field.verbose_name), "", shown)
+                )
         rows.append(row)
     return rows

@@ -628,12 +628,14 @@ class Review(models.Model):
         )
 
     @classmethod
-    def history_display(cls, field_name: str, value) -> str | None:
+    def history_display(cls, field_name: str, value, memo: dict) -> str | None:
         """How the history page shows a value it cannot read by itself: the links by their
-        codes ("A1, B3"), not their ids."""
+        codes ("A1, B3"), not their ids; the catalogue read once a page (``memo``)."""
         if field_name != "manifestation_ids":
             return None
-        return ", ".join(codes_of(value, manifestation_codes()))
+        if "manifestation_codes" not in memo:
+            memo["manifestation_codes"] = manifestation_codes()
+        return ", ".join(codes_of(value, memo["manifestation_codes"]))
 
     def linked_manifestations(self) -> list[Manifestation]:
         """The manifestations linked (``manifestation_ids``), in the catalogue's order."""

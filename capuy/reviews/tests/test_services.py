@@ -116,6 +116,45 @@ def test_the_review_history_shows_the_links_changed_by_their_codes(world, cycle)
     assert (links.label, links.old, links.new) == ("liên hệ biểu hiện", "A1, B2", "A1")
 
 
+def test_the_history_page_reads_the_catalogue_once_however_many_link_changes_it_shows(
+    world, cycle, django_assert_num_queries
+):
+    from capuy.core.history import history_rows
+
+    review = review_of(cycle, world.members["hung"])
+    for codes in (["A1"], ["A1", "B2"], ["C3"], ["A1", "C3"]):
+        review = self_assess(
+            world.users["office"], review, manifestations=[manifestation(c) for c in codes]
+        )
+    review = Review.objects.get(pk=review.pk)
+    # the history rows with their users, the catalogue, and what the oldest change names
+    # (its cycle, organization, member): once each
+    with django_assert_num_queries(5):
+        rows = history_rows(review)
+    shown = [c.new for row in rows for c in row.changes if c.field == "manifestation_ids"]
+    assert shown == ["A1, C3", "C3", "A1, B2", "A1"]
+
+
+def test_the_first_self_assessment_of_a_review_opened_in_bulk_shows_what_it_recorded(
+    world, cycle
+):
+    """Opening a cycle writes its subjects without history rows: the oldest row is a change
+    with nothing before it, and the page lists the values it set (none were shown)."""
+    from capuy.core.history import history_rows
+
+    review = review_of(cycle, world.members["hung"])
+    assert not review.history.filter(history_type="+").exists()
+    self_assess(
+        world.users["office"], review, manifestations=[manifestation("A1")], self_text="Tự nhận"
+    )
+    (row,) = history_rows(Review.objects.get(pk=review.pk))
+    changes = {c.field: (c.old, c.new) for c in row.changes}
+    assert changes["manifestation_ids"] == ("", "A1")
+    assert changes["self_text"] == ("", "Tự nhận")
+    assert changes["manifestations_linked"] == ("", "có")
+    assert "locked" not in changes  # a flag left off is not listed
+
+
 def test_an_individual_self_assessment_without_manifestations_is_refused(world, cycle):
     review = review_of(cycle, world.members["hung"])
     with pytest.raises(ValidationError) as error:
