@@ -23,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from capuy.committees.choices import CommitteeKind, SeatRole
 from capuy.committees.models import Seat
@@ -484,7 +485,7 @@ def build_grassroots_demo(
     start, end = date(year, 1, 1), date(year, 12, 31)
     rule = _ensure_rule(root)
 
-    say(f"Sinh hoạt chi bộ năm {year}…")
+    say(gettext("Sinh hoạt chi bộ năm %(year)s…") % {"year": year})
     cells = _cells(root, start, end)
     meetings_by_cell = create_meetings(rng, cells, year)
 
@@ -507,7 +508,10 @@ def build_grassroots_demo(
     for cell in cells:
         by_district.setdefault(cell.path[: len(root.path) + Organization.steplen], []).append(cell)
 
-    say(f"Lượt dự sinh hoạt chi bộ năm {year} ({tinh_total} + {huyen_total})…")
+    say(
+        gettext("Lượt dự sinh hoạt chi bộ năm %(year)s (%(tinh)s + %(huyen)s)…")
+        % {"year": year, "tinh": tinh_total, "huyen": huyen_total}
+    )
     tinh_rows = create_attendances(
         rng,
         tinh_seats,
@@ -527,7 +531,7 @@ def build_grassroots_demo(
         own_cell,
     )
 
-    say(f"Kiến nghị và chuyến công tác cơ sở năm {year}…")
+    say(gettext("Kiến nghị và chuyến công tác cơ sở năm %(year)s…") % {"year": year})
     concerns, on_spot = create_concerns(rng, tinh_rows + huyen_rows)
     visits = create_field_visits(rng, tinh_seats + huyen_seats, root, year, field_visits)
     return GrassrootsSummary(

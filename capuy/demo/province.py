@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 
+from capuy.core.vntext import format_number
 from capuy.members.models import Member, MemberTransfer
 from capuy.organizations.choices import FlagKind, OrgKind, UnitType
 from capuy.organizations.models import Organization, OrganizationFlag
@@ -454,14 +456,14 @@ def build_demo(
     """Create the demo province. Call inside ``transaction.atomic()`` on a database without it."""
     if members < MIN_MEMBERS:
         raise ValueError(f"members must be at least {MIN_MEMBERS}")
-    say("Cây tổ chức 2019 và 2025…")
+    say(gettext("Cây tổ chức 2019 và 2025…"))
     tree = build_tree(random.Random(f"{seed}:tree"), next_root_position())
     counts = plan_members(tree, members)
     nodes = list(tree.root.walk())
     save_nodes(nodes, batch_size=BATCH)
-    say(f"Đảng viên ({members:,})…".replace(",", "."))
+    say(gettext("Đảng viên (%(n)s)…") % {"n": format_number(members)})
     candidates, created = create_members(tree, counts, random.Random(f"{seed}:members"), progress)
-    say("Cấp ủy, đánh dấu địa bàn, người dùng mẫu…")
+    say(gettext("Cấp ủy, đánh dấu địa bàn, người dùng mẫu…"))
     rng = random.Random(f"{seed}:committees")
     seats, holders = create_committees(tree, candidates, rng)
     flags = create_flags(tree, rng)

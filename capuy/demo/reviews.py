@@ -39,6 +39,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from capuy.organizations.models import Organization
 from capuy.reviews import services
@@ -649,7 +650,10 @@ def build_review_demo(
         raise ValueError("the demo needs a user to open the cycles (run after the demo users)")
     built = []
     for year, code in CYCLES:
-        say(f"Kiểm điểm, đánh giá, xếp loại năm {year} ({code})…")
+        say(
+            gettext("Kiểm điểm, đánh giá, xếp loại năm %(year)s (%(code)s)…")
+            % {"year": year, "code": code}
+        )
         rng = random.Random(f"{seed}:reviews:{year}")
         built.append(
             build_cycle(

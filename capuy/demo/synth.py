@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connections, models
+from django.utils.translation import gettext
 
 from capuy.core.vntext import nfc, search_key, sort_key
 from capuy.members.models import Member
@@ -726,15 +727,18 @@ def generate(
         cells = writer.organizations(root)
         del root
         writer.members(member_rows(number, cells, rng, names), progress)
-    say(f"Đã ghi tổ chức và đảng viên ({time.monotonic() - started:.1f} s{_server_cpu(using)}).")
+    say(
+        gettext("Đã ghi tổ chức và đảng viên (%(s).1f s%(cpu)s).")
+        % {"s": time.monotonic() - started, "cpu": _server_cpu(using)}
+    )
     if isinstance(writer, CopyWriter) and writer.dropped:
-        say(f"Tạo lại {len(writer.dropped)} chỉ mục của bảng đảng viên…")
+        say(gettext("Tạo lại %(n)s chỉ mục của bảng đảng viên…") % {"n": len(writer.dropped)})
     started = time.monotonic()
     writer.finish()
     if isinstance(writer, CopyWriter) and writer.dropped:
         say(
-            f"Kiểm tra khóa ngoại, tạo chỉ mục: {time.monotonic() - started:.1f} s"
-            f"{_server_cpu(using)}."
+            gettext("Kiểm tra khóa ngoại, tạo chỉ mục: %(s).1f s%(cpu)s.")
+            % {"s": time.monotonic() - started, "cpu": _server_cpu(using)}
         )
         say(", ".join(f"{name} {seconds:.1f} s" for name, seconds in writer.timings))
     return provinces
@@ -742,7 +746,9 @@ def generate(
 
 def _server_cpu(using: str) -> str:
     seconds = backend_cpu_seconds(using)
-    return f"; CPU PostgreSQL đến nay {seconds:.1f} s" if seconds is not None else ""
+    if seconds is None:
+        return ""
+    return gettext("; CPU PostgreSQL đến nay %(s).1f s") % {"s": seconds}
 
 
 def backend_cpu_seconds(using: str = "default") -> float | None:
