@@ -135,9 +135,7 @@ def test_the_history_page_reads_the_catalogue_once_however_many_link_changes_it_
     assert shown == ["A1, C3", "C3", "A1, B2", "A1"]
 
 
-def test_the_first_self_assessment_of_a_review_opened_in_bulk_shows_what_it_recorded(
-    world, cycle
-):
+def test_the_first_self_assessment_of_a_review_opened_in_bulk_shows_what_it_recorded(world, cycle):
     """Opening a cycle writes its subjects without history rows: the oldest row is a change
     with nothing before it, and the page lists the values it set (none were shown)."""
     from capuy.core.history import history_rows
