@@ -820,6 +820,7 @@ class ImportCheck:
     filename: str = ""
     written: int | None = None  # reviews updated while checking (``_BulkWriter``)
     sent: int = 0  # rows handed to it
+    saved_members: int = 0  # of ``saved``, party members
 
     @property
     def ok(self) -> bool:
@@ -1753,7 +1754,8 @@ def review_import_commit(
     service_rows: int = SERVICE_ROWS,
 ) -> ImportCheck:
     """Check again inside one transaction (the data may have changed since the preview) and
-    save every row; if any row fails, nothing is saved and the errors come back."""
+    save every row; if any row fails, nothing is saved and the errors come back with the rows.
+    A saved file comes back as its counts (``saved``, ``saved_members``), without its rows."""
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
@@ -1800,6 +1802,13 @@ def review_import_commit(
         result.saved = 0
         return result
     result.saved = len(result.rows)
+    result.saved_members = sum(
+        1 for row in result.rows if row.subject.subject_kind == SubjectKind.MEMBER
+    )
+    # Once saved, the rows are dropped here, while the cycle collector is still paused: every
+    # object made during the pause is in its youngest generation, and the first collection
+    # after it walks whatever is still alive (0,24 s for the 100.000 rows of a national file).
+    result.rows = []
     return result
 
 

@@ -151,7 +151,7 @@ def test_a_cell_result_file_is_saved_through_the_services(world, cycle):
         ]
     )
     result = commit(world.users["office"], cycle, data, filename="chi_bo_thon_dong.xlsx")
-    assert errors_of(result) == [] and result.saved == 2
+    assert errors_of(result) == [] and (result.saved, result.saved_members) == (2, 2)
     review = review_of(cycle, hung)
     assert (review.self_level, review.proposed_level, review.status) == (
         "HTTNV",
@@ -710,6 +710,8 @@ def test_reading_the_scope_beside_the_file_gives_the_same_checks_and_rows(world,
             with transaction.atomic():
                 result = commit(world.users["office"], cycle, fixed, service_rows=0)
                 assert errors_of(result) == [] and result.saved == 5
+                # a saved file comes back as its counts: four members and the cell's review
+                assert (result.saved_members, result.rows) == (4, [])
                 saved.append(_state(cycle))
                 raise _Undo
         except _Undo:

@@ -177,7 +177,7 @@ def import_commit(request, pk):
     )
     if result.saved:
         _forget(request)
-        members = sum(1 for row in result.rows if row.subject.subject_kind == "member")
+        members = result.saved_members
         if members == result.saved:
             message = _("Đã nhập kết quả xếp loại của %(n)s đảng viên từ tệp %(f)s.") % {
                 "n": format_number(result.saved),
