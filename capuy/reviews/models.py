@@ -793,6 +793,17 @@ class ReviewTally(models.Model):
                 violation_error_message=_("Nhóm này đã có trong bảng đếm."),
             )
         ]
+        # The nodes under a path (``prefix LIKE 'P%'``): the constraint's index compares
+        # prefixes by the database's collation, which LIKE cannot range over, so a district's
+        # coverage read its province's ~8.500 rows of that depth (5 ms; 2 ms by this index). The
+        # triggers change ``n`` only, so updates stay HOT: the index costs new groups alone.
+        indexes = [
+            models.Index(
+                fields=["cycle", "depth", "prefix"],
+                name="reviewtally_under_path",
+                opclasses=["int8_ops", "int2_ops", "varchar_pattern_ops"],
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.prefix} {self.subject_kind} {self.outcome}: {self.n}"

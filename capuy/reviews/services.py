@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
-from capuy.core.scoping import CHANGE, VIEW, OutOfScope, can, ensure_in_scope
+from capuy.core.scoping import CHANGE, VIEW, OutOfScope, ensure_in_scope
 from capuy.core.services import apply_changes, require
 from capuy.core.vntext import format_date
 from capuy.organizations.models import Organization
@@ -273,14 +273,17 @@ def cycle_close_level(*, acting_user, cycle: ReviewCycle, level: str) -> ReviewC
 
 
 def _lock_review(acting_user, review: Review) -> Review:
-    """Re-select the review inside the transaction, in scope, with its cycle and rules."""
-    if not can(acting_user, VIEW, review):
-        raise OutOfScope()
+    """Re-select the review inside the transaction, with its cycle and rules, through the
+    user's scope (one statement: the scope is the lock's own condition)."""
     locked = (
-        Review.objects.select_for_update(of=("self",))
+        Review.objects.visible_to(acting_user, VIEW)
+        .select_for_update(of=("self",))
         .select_related("cycle", "cycle__rule_set", "cycle__rule_set__base")
-        .get(pk=review.pk)
+        .filter(pk=review.pk)
+        .first()
     )
+    if locked is None:
+        raise OutOfScope()
     return locked
 
 

@@ -149,3 +149,19 @@ def test_migrating_moves_each_review_s_links_onto_the_review(world):
     assert linked[hung] == sorted([a1, b2]) and linked[lan] == [c9] and linked[an] == [a1]
     assert sum(1 for ids in linked.values() if ids) == 3
     assert "reviews_review_manifestations" not in connection.introspection.table_names()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index definitions")
+def test_the_tally_reads_the_nodes_under_a_path_by_an_index_range():
+    # ``prefix LIKE 'P%'`` (a node's coverage, the report's regions) ranges over an index only
+    # with the pattern operator class: the unique constraint's index compares by collation
+    from capuy.reviews.models import ReviewTally
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname = %s",
+            [ReviewTally._meta.db_table, "reviewtally_under_path"],
+        )
+        (definition,) = cursor.fetchone()
+    assert "(cycle_id, depth, prefix varchar_pattern_ops)" in definition

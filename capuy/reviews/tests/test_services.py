@@ -399,6 +399,22 @@ def test_a_decision_reads_the_same_number_of_statements_however_large_its_group(
     # the deciding committee's and the quota group's names are read only to refuse
     names = '"organizations_organization"."name" AS "name"'
     assert not [q["sql"] for q in queries.captured_queries if names in q["sql"]]
+    # the user's scope is the row lock's own condition, not a query before it
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "reviews_review"' in q["sql"]]
+    assert '"reviews_review"."org_path"' in reads[0] and " LIKE " in reads[0]
+    assert ("FOR UPDATE" in reads[0]) == connection.features.has_select_for_update
+
+
+def test_a_decision_on_a_review_outside_the_users_scope_is_refused_before_anything_is_read(
+    world, cycle
+):
+    from capuy.core.scoping import OutOfScope
+
+    review = review_of(cycle, world.members["hung"])
+    through_proposal(world, review)
+    with pytest.raises(OutOfScope):
+        services.review_decide(acting_user=world.users["outsider"], review=review, level="HTTNV")
+    assert Review.objects.get(pk=review.pk).status == ReviewStatus.PROPOSED
 
 
 def test_a_decision_above_the_ceiling_is_refused_naming_the_rule(world, cycle):
