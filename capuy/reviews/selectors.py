@@ -404,22 +404,22 @@ def _visible_reviews(user, cycle: ReviewCycle) -> QuerySet[Review]:
     return Review.objects.visible_to(user, VIEW).filter(cycle=cycle)
 
 
+_COVER_STATUS = {
+    tally.COVER_EXEMPT: ReviewStatus.EXEMPT,
+    tally.COVER_PENDING: ReviewStatus.PENDING,
+    tally.COVER_DECIDED: ReviewStatus.DECIDED,
+    tally.COVER_REVIEWED: ReviewStatus.SELF_REVIEWED,
+}
+
+
 def _tallied(cycle: ReviewCycle, plan, width: int, level: bool) -> list[tuple]:
     """The coverage's groups from the review tally (PostgreSQL): ``(key, kind, status, n)``,
     the key being the deciding level (``level``) or the branch, the status one that
     ``Coverage.add`` counts the group as (exempt, not reviewed, reviewed, decided)."""
-    rows = []
-    for branch, decision_level, kind, outcome, decided, n in tally.coverage_rows(
-        cycle.pk, plan, width
-    ):
-        if outcome == tally.OUT_EXEMPT:
-            status = ReviewStatus.EXEMPT
-        elif outcome == tally.OUT_PENDING:
-            status = ReviewStatus.PENDING
-        else:
-            status = ReviewStatus.DECIDED if decided else ReviewStatus.SELF_REVIEWED
-        rows.append((decision_level if level else branch, kind, status, n))
-    return rows
+    return [
+        (key, kind, _COVER_STATUS[state], n)
+        for key, kind, state, n in tally.coverage_rows(cycle.pk, plan, width, by_level=level)
+    ]
 
 
 def _tally_plan(user, org: Organization):
@@ -464,9 +464,10 @@ def cycle_coverage(user, cycle: ReviewCycle, root: Organization | None = None) -
     depth = len(root.path) + 4
     children = {
         org.path: org
-        for org in Organization.objects.filter(
-            path__startswith=root.path, depth=root.depth + 1
-        ).order_by("path")
+        for org in Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1)
+        # what a row shows and links to (a district has ~70 children, a country thousands)
+        .only("path", "depth", "name")
+        .order_by("path")
     }
     plan = _tally_plan(user, root)
     if plan is not None:
