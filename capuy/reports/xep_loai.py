@@ -472,9 +472,12 @@ def grouped_counts(user, org, year_of: dict[int, int], units: Units, source: str
     counts = Counts()
     categories: dict[tuple, int] = {}
     by_unit: dict[tuple, int] = {}
-    for cycle_id, branch, kind, category, sub, outcome, reason, linked, n in grouped_query(
-        user, org, list(year_of), units
-    ):
+    # Counting the rows is the large aggregate that needs the analytic settings; the tally's
+    # few thousand groups do not, and a province's report is then two statements, not five
+    # (BEGIN, SET and COMMIT were a third of its 5 ms).
+    with analytic_reads():
+        grouped = list(grouped_query(user, org, list(year_of), units))
+    for cycle_id, branch, kind, category, sub, outcome, reason, linked, n in grouped:
         year = year_of[cycle_id]
         key = (year, kind, category, sub, outcome, reason, linked)
         categories[key] = categories.get(key, 0) + n
@@ -814,8 +817,7 @@ def build_report(
     with the year before for comparison. ``source``: ``tally`` reads the maintained counts,
     ``live`` counts the rows, ``auto`` the tally on PostgreSQL (kept by its triggers) and the
     rows elsewhere."""
-    with analytic_reads():
-        return _build_report(user, year=year, org=org, today=today, source=source)
+    return _build_report(user, year=year, org=org, today=today, source=source)
 
 
 def _build_report(user, *, year: int, org, today: date | None, source: str) -> dict:

@@ -461,9 +461,10 @@ def test_the_rules_named_follow_their_rule_set_and_its_base(world):
     assert named()[1]["quota_percent"] == 15.0
 
 
-def test_the_report_reads_with_two_statements_besides_its_settings(world, cycles):
+def test_the_report_reads_with_two_statements(world, cycles):
     """The cycles, their rule sets and the units in one statement, the groups in another (the
-    tally on PostgreSQL, after its ``SET LOCAL``; the rows on SQLite)."""
+    tally on PostgreSQL, the rows on SQLite): no transaction or settings of its own around
+    the tally's few thousand groups."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -471,5 +472,20 @@ def test_the_report_reads_with_two_statements_besides_its_settings(world, cycles
     with CaptureQueriesContext(connection) as queries:
         report(world, year=2020)
     statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
-    expected = 3 if connection.vendor == "postgresql" else 2
-    assert len(statements) == expected, statements
+    assert len(statements) == 2, statements
+
+
+def test_counting_the_rows_runs_with_the_analytic_settings(world, cycles):
+    """The large aggregate (the rows, where no tally is kept) gets its memory and no JIT."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from capuy.reports.xep_loai import LIVE
+
+    with CaptureQueriesContext(connection) as queries:
+        report(world, year=2020, source=LIVE)
+    settings = [q["sql"] for q in queries if q["sql"].startswith("SET LOCAL")]
+    if connection.vendor == "postgresql":
+        assert settings == ["SET LOCAL work_mem = '64MB'; SET LOCAL jit = off"]
+    else:
+        assert settings == []
