@@ -17,7 +17,9 @@ A run opens the 2025 cycle (QĐ 366) over the root the way the page does for a l
 in this process, exactly the task code a worker runs) that inserts the subjects in one
 transaction and reports each step through a second connection. A thread polls the job row
 meanwhile from its own connection, as the progress page does, to show the steps are visible
-before the commit. Between runs the review tables are truncated. Writes
+before the commit. Between runs the review tables are truncated. After the last run, the cycle page's coverage of
+that cycle (by the root's children and by deciding level) is timed from the tally and by
+grouping the reviews, and the figures compared (``--coverage-runs``). Writes
 ``bench/out/review_open.json``.
 """
 
@@ -295,7 +297,53 @@ def measure_run(root, user, rule_set) -> dict:
     }
 
 
-def measure(runs: int) -> dict:
+def _timed(call, runs: int) -> tuple[dict, object]:
+    times, value = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        value = call()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {"median_ms": round(times[len(times) // 2], 1), "max_ms": round(times[-1], 1)}, value
+
+
+def _figures(rows) -> list[tuple]:
+    return [(r.key, r.total, r.exempt, r.reviewed, r.decided) for r in rows]
+
+
+def measure_coverage(user, runs: int, rows_runs: int) -> dict:
+    """The cycle page's coverage of the cycle just opened (the whole country under one root),
+    read as a national user reads it: by the root's children and by deciding level, from the
+    tally (``runs`` times) and by grouping the reviews (``rows_runs`` times, the tally set
+    aside as on SQLite); the figures must be the same."""
+    from capuy.reviews import selectors
+    from capuy.reviews.models import ReviewCycle
+
+    cycle = ReviewCycle.objects.select_related("organization", "rule_set").latest("pk")
+    result = {}
+    for name, call in (
+        ("by_child", lambda: selectors.cycle_coverage(user, cycle)),
+        ("by_level", lambda: selectors.coverage_by_level(cycle, user)),
+    ):
+        call()  # warm-up
+        tallied, from_tally = _timed(call, runs)
+        original = selectors._tally_plan
+        selectors._tally_plan = lambda *a: None
+        try:
+            grouped, from_rows = _timed(call, rows_runs)
+        finally:
+            selectors._tally_plan = original
+        result[name] = {
+            "rows": len(from_tally),
+            "from_tally": tallied,
+            "grouping_the_reviews": grouped,
+            "same_figures": _figures(from_tally) == _figures(from_rows),
+        }
+        print(f"coverage {name}: {json.dumps(result[name])}", flush=True)
+    return result
+
+
+def measure(runs: int, coverage_runs: int = 9, coverage_rows_runs: int = 3) -> dict:
     setup_django()
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -328,6 +376,8 @@ def measure(runs: int) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_total_relation_size('reviews_review')")
         result["review_table_bytes"] = cursor.fetchone()[0]
+    if coverage_runs and result["runs"]:
+        result["coverage"] = measure_coverage(user, coverage_runs, coverage_rows_runs)
     times = [r["start_open_job_s"] for r in result["runs"]]
     result["best_s"], result["worst_s"] = min(times), max(times)
     result["limit_s"] = LIMIT_S
@@ -342,6 +392,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--no-measure", action="store_true")
     parser.add_argument(
+        "--coverage-runs",
+        type=int,
+        default=9,
+        help="after the last run, time the cycle's coverage from the tally this many times "
+        "(and a third as many by grouping the reviews); 0 to skip",
+    )
+    parser.add_argument(
         "--committees-only",
         action="store_true",
         help="add the committees to an existing synth database (after a --generate that stopped)",
@@ -354,7 +411,7 @@ def main() -> None:
     elif args.committees_only:
         result["generation"] = add_committees()
     if not args.no_measure:
-        result.update(measure(args.runs))
+        result.update(measure(args.runs, args.coverage_runs, max(1, args.coverage_runs // 3)))
     out = OUT / "review_open.json"
     previous = json.loads(out.read_text()) if out.exists() else {}
     previous.update(result)
