@@ -72,7 +72,12 @@ class Campaign(models.Model):
     goal = models.PositiveBigIntegerField(_("chỉ tiêu (đồng)"), null=True, blank=True)
     next_receipt_no = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tạo"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -134,7 +139,12 @@ class ContributorFields(models.Model):
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người ghi"),
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -250,9 +260,14 @@ class Contribution(ContributorFields):
         default=ContributionStatus.VALID,
     )
     void_reason = models.CharField(_("lý do hủy"), max_length=500, blank=True)
-    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
     voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người hủy"),
     )
 
     objects = ScopedQuerySet.as_manager()

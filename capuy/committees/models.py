@@ -58,7 +58,9 @@ class Committee(models.Model):
 
     SCOPE_PATH = "term__organization__path"
 
-    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="committees")
+    term = models.ForeignKey(
+        Term, on_delete=models.PROTECT, related_name="committees", verbose_name=_("nhiệm kỳ")
+    )
     kind = models.CharField(_("loại"), max_length=8, choices=CommitteeKind.choices)
 
     objects = ScopedQuerySet.as_manager()
@@ -109,7 +111,9 @@ class Seat(models.Model):
 
     SCOPE_PATH = "committee__term__organization__path"
 
-    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="seats")
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="seats", verbose_name=_("cấp ủy")
+    )
     member = models.ForeignKey(
         "members.Member",
         on_delete=models.PROTECT,

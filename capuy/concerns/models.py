@@ -15,7 +15,7 @@ class ConcernCategory(models.Model):
     code = models.SlugField(_("mã"), max_length=30, unique=True)
     name = models.CharField(_("tên"), max_length=100)
     active = models.BooleanField(_("đang dùng"), default=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     history = HistoricalRecords()
 
@@ -76,7 +76,12 @@ class Concern(models.Model):
     due_on = models.DateField(_("hạn giải quyết"), null=True, blank=True)
     resolved_on = models.DateField(_("ngày giải quyết"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tạo"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

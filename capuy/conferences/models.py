@@ -120,7 +120,12 @@ class ConferenceAttendance(models.Model):
 
     SCOPE_PATH = f"conference__{CONFERENCE_PATH}"
 
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="attendances")
+    conference = models.ForeignKey(
+        Conference,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("hội nghị"),
+    )
     member = models.ForeignKey(
         "members.Member",
         on_delete=models.PROTECT,
@@ -173,7 +178,9 @@ class ConferenceGuest(models.Model):
 
     SCOPE_PATH = f"conference__{CONFERENCE_PATH}"
 
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="guests")
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="guests", verbose_name=_("hội nghị")
+    )
     name = models.CharField(_("họ và tên"), max_length=120)
     title = models.CharField(_("chức danh, đơn vị"), max_length=255, blank=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
@@ -196,7 +203,10 @@ class AgendaItem(models.Model):
     SCOPE_PATH = f"conference__{CONFERENCE_PATH}"
 
     conference = models.ForeignKey(
-        Conference, on_delete=models.CASCADE, related_name="agenda_items"
+        Conference,
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+        verbose_name=_("hội nghị"),
     )
     parent = models.ForeignKey(
         "self",
@@ -256,13 +266,22 @@ class AgendaDocument(models.Model):
 
     SCOPE_PATH = f"item__conference__{CONFERENCE_PATH}"
 
-    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="documents")
-    file = models.FileField(upload_to=_document_path, max_length=255)
+    item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("nội dung hội nghị"),
+    )
+    file = models.FileField(_("tệp"), upload_to=_document_path, max_length=255)
     name = models.CharField(_("tên tệp"), max_length=255)
     kind = models.CharField(_("loại tệp"), max_length=8)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("người tải lên"),
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -286,7 +305,12 @@ class Conclusion(models.Model):
 
     SCOPE_PATH = f"conference__{CONFERENCE_PATH}"
 
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="conclusions")
+    conference = models.ForeignKey(
+        Conference,
+        on_delete=models.CASCADE,
+        related_name="conclusions",
+        verbose_name=_("hội nghị"),
+    )
     agenda_item = models.ForeignKey(
         AgendaItem,
         on_delete=models.SET_NULL,
@@ -407,7 +431,9 @@ class AssignedTask(models.Model):
     SCOPE_PATH = f"conference__{CONFERENCE_PATH}"
     TASK_LOOKUP = "pk"
 
-    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="tasks")
+    conference = models.ForeignKey(
+        Conference, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("hội nghị")
+    )
     conclusion = models.ForeignKey(
         Conclusion, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("kết luận")
     )
@@ -431,7 +457,11 @@ class AssignedTask(models.Model):
         Agency, through="TaskAssignment", related_name="tasks", verbose_name=_("cơ quan được giao")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("người tạo"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -485,8 +515,15 @@ class TaskAssignment(models.Model):
     SCOPE_PATH = f"task__conference__{CONFERENCE_PATH}"
     TASK_LOOKUP = "task"
 
-    task = models.ForeignKey(AssignedTask, on_delete=models.CASCADE, related_name="assignments")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assignments")
+    task = models.ForeignKey(
+        AssignedTask,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("nhiệm vụ"),
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("cơ quan")
+    )
     lead = models.BooleanField(_("chủ trì"), default=False)
 
     objects = AgencyReachQuerySet.as_manager()
@@ -515,7 +552,10 @@ class TaskProgress(models.Model):
     TASK_LOOKUP = "task"
 
     task = models.ForeignKey(
-        AssignedTask, on_delete=models.CASCADE, related_name="progress_reports"
+        AssignedTask,
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
+        verbose_name=_("nhiệm vụ"),
     )
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="progress_reports", verbose_name=_("cơ quan")
@@ -523,12 +563,16 @@ class TaskProgress(models.Model):
     reported_on = models.DateField(_("ngày báo cáo"))
     percent = models.PositiveSmallIntegerField(_("tiến độ (%)"))
     note = models.TextField(_("nội dung"), blank=True)
-    file = models.FileField(upload_to=_progress_path, max_length=255, blank=True)
+    file = models.FileField(_("tệp đính kèm"), upload_to=_progress_path, max_length=255, blank=True)
     file_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
-    file_kind = models.CharField(max_length=8, blank=True)
-    file_size = models.PositiveIntegerField(null=True, blank=True)
+    file_kind = models.CharField(_("loại tệp"), max_length=8, blank=True)
+    file_size = models.PositiveIntegerField(_("dung lượng (byte)"), null=True, blank=True)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("người báo cáo"),
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -71,7 +71,12 @@ class AttendanceQuota(models.Model):
 
     SCOPE_PATH = "rule__organization__path"
 
-    rule = models.ForeignKey(AttendanceRule, on_delete=models.CASCADE, related_name="quotas")
+    rule = models.ForeignKey(
+        AttendanceRule,
+        on_delete=models.CASCADE,
+        related_name="quotas",
+        verbose_name=_("quy định"),
+    )
     level = models.CharField(_("cấp"), max_length=8, choices=SeatLevel.choices)
     min_attendances = models.PositiveSmallIntegerField(_("số lượt dự tối thiểu/năm"))
     min_field_days = models.PositiveSmallIntegerField(
@@ -177,10 +182,20 @@ class CellMeeting(models.Model):
     place = models.CharField(_("địa điểm"), max_length=255, blank=True)
     topics = models.TextField(_("nội dung"), blank=True)
     schedule = models.ForeignKey(
-        MeetingSchedule, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
+        MeetingSchedule,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+        verbose_name=_("lịch sinh hoạt định kỳ"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người ghi"),
     )
 
     objects = CellMeetingQuerySet.as_manager()
@@ -258,16 +273,26 @@ class Attendance(models.Model):
     notes = models.TextField(_("ghi chú"), blank=True)
     entered_via = models.CharField(_("người ghi"), max_length=10, choices=EnteredBy.choices)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("tài khoản ghi"),
     )
     entered_at = models.DateTimeField(auto_now_add=True)
     confirmation = models.CharField(
         _("xác nhận"), max_length=10, choices=Confirmation.choices, default=Confirmation.PENDING
     )
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người xác nhận"),
     )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
     dispute_reason = models.CharField(_("lý do không xác nhận"), max_length=500, blank=True)
 
     objects = AttendanceQuerySet.as_manager()
@@ -332,7 +357,12 @@ class FieldVisit(models.Model):
     days = models.DecimalField(_("số ngày"), max_digits=4, decimal_places=1, default=1)
     purpose = models.CharField(_("mục đích"), max_length=500)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người ghi"),
     )
 
     objects = ScopedQuerySet.as_manager()

@@ -54,7 +54,12 @@ class NewsItem(models.Model):
     source_conference_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     source_label = models.CharField(_("soạn từ"), max_length=300, blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tạo"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -112,7 +117,9 @@ class NewsPhoto(models.Model):
 
     SCOPE_PATH = "item__org_path"
 
-    item = models.ForeignKey(NewsItem, on_delete=models.CASCADE, related_name="photos")
+    item = models.ForeignKey(
+        NewsItem, on_delete=models.CASCADE, related_name="photos", verbose_name=_("tin bài")
+    )
     image = models.ImageField(
         _("ảnh"), upload_to=news_photo_path, width_field="width", height_field="height"
     )
@@ -121,7 +128,12 @@ class NewsPhoto(models.Model):
     caption = models.CharField(_("chú thích"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tải lên"),
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

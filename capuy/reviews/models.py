@@ -280,7 +280,12 @@ class ReviewCycle(models.Model):
     closed_levels = models.JSONField(_("các cấp đã khóa sổ"), default=list, blank=True)
     opened_at = models.DateTimeField(_("mở lúc"), null=True, blank=True)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người mở đợt"),
     )
     closed_at = models.DateTimeField(_("khóa sổ lúc"), null=True, blank=True)
 
@@ -389,6 +394,7 @@ class Review(models.Model):
         ReviewCycle,
         on_delete=models.CASCADE,
         related_name="reviews",
+        verbose_name=_("đợt đánh giá"),
         db_index=False,
         db_constraint=False,
     )
@@ -431,18 +437,24 @@ class Review(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    org_path = models.CharField(max_length=255)
-    competent_path = models.CharField(max_length=255, db_default="")
+    org_path = models.CharField(_("đường dẫn tổ chức"), max_length=255)
+    competent_path = models.CharField(
+        _("cấp có thẩm quyền (đường dẫn)"), max_length=255, db_default=""
+    )
     decision_level = models.CharField(
         _("cấp quyết định"), max_length=8, choices=DecisionLevel.choices, db_default="co_so"
     )
-    quota_group = models.CharField(max_length=255, blank=True, db_default="")
+    quota_group = models.CharField(_("nhóm tính tỷ lệ"), max_length=255, blank=True, db_default="")
     member_status = models.CharField(
-        max_length=12, blank=True, db_default="", help_text="chính thức / dự bị at opening"
+        _("tình trạng đảng viên lúc mở đợt"),
+        max_length=12,
+        blank=True,
+        db_default="",
+        help_text="chính thức / dự bị at opening",
     )
-    seat_role = models.CharField(max_length=32, blank=True, db_default="")
-    unit_type = models.CharField(max_length=32, blank=True, db_default="")
-    org_kind = models.CharField(max_length=32, blank=True, db_default="")
+    seat_role = models.CharField(_("chức vụ"), max_length=32, blank=True, db_default="")
+    unit_type = models.CharField(_("loại hình đơn vị"), max_length=32, blank=True, db_default="")
+    org_kind = models.CharField(_("loại tổ chức"), max_length=32, blank=True, db_default="")
 
     status = models.CharField(
         _("tình trạng"),
@@ -501,7 +513,9 @@ class Review(models.Model):
     manifestations_text = models.TextField(
         _("liên hệ biểu hiện khác"), blank=True, default="", db_default=""
     )
-    manifestations_linked = models.BooleanField(default=False, db_default=False, editable=False)
+    manifestations_linked = models.BooleanField(
+        _("đã liên hệ biểu hiện"), default=False, db_default=False, editable=False
+    )
 
     self_level = models.CharField(
         _("tự xếp loại"), max_length=6, choices=Level.choices, blank=True, db_default=""

@@ -93,21 +93,33 @@ class RotationPlan(models.Model):
     )
     summary = models.JSONField(_("số liệu lần giải"), default=dict, blank=True)
     infeasibility = models.TextField(_("lý do không có phương án"), blank=True)
-    progress = models.PositiveSmallIntegerField(default=0)
-    progress_message = models.CharField(max_length=255, blank=True)
-    solve_started_at = models.DateTimeField(null=True, blank=True)
-    solved_at = models.DateTimeField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(_("tiến độ giải (%)"), default=0)
+    progress_message = models.CharField(_("thông báo tiến độ giải"), max_length=255, blank=True)
+    solve_started_at = models.DateTimeField(_("bắt đầu giải lúc"), null=True, blank=True)
+    solved_at = models.DateTimeField(_("giải xong lúc"), null=True, blank=True)
     changed_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("Lần cuối thay đổi dữ liệu đầu vào hoặc ghim.")
+        _("thay đổi dữ liệu lúc"),
+        null=True,
+        blank=True,
+        help_text=_("Lần cuối thay đổi dữ liệu đầu vào hoặc ghim."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tạo"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     adopted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người áp dụng"),
     )
-    adopted_at = models.DateTimeField(null=True, blank=True)
+    adopted_at = models.DateTimeField(_("áp dụng lúc"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords(
@@ -177,7 +189,9 @@ class RotationLeader(models.Model):
 
     SCOPE_PATH = "plan__organization__path"
 
-    plan = models.ForeignKey(RotationPlan, on_delete=models.CASCADE, related_name="leaders")
+    plan = models.ForeignKey(
+        RotationPlan, on_delete=models.CASCADE, related_name="leaders", verbose_name=_("kế hoạch")
+    )
     member = models.ForeignKey(
         "members.Member", on_delete=models.PROTECT, related_name="+", verbose_name=_("đồng chí")
     )
@@ -216,7 +230,9 @@ class RotationCell(models.Model):
 
     SCOPE_PATH = "plan__organization__path"
 
-    plan = models.ForeignKey(RotationPlan, on_delete=models.CASCADE, related_name="cells")
+    plan = models.ForeignKey(
+        RotationPlan, on_delete=models.CASCADE, related_name="cells", verbose_name=_("kế hoạch")
+    )
     cell = models.ForeignKey(
         "organizations.Organization",
         on_delete=models.PROTECT,
@@ -257,7 +273,10 @@ class RotationUnavailability(models.Model):
     SCOPE_PATH = "plan__organization__path"
 
     plan = models.ForeignKey(
-        RotationPlan, on_delete=models.CASCADE, related_name="unavailabilities"
+        RotationPlan,
+        on_delete=models.CASCADE,
+        related_name="unavailabilities",
+        verbose_name=_("kế hoạch"),
     )
     leader = models.ForeignKey(
         RotationLeader,
@@ -298,7 +317,12 @@ class RotationAssignment(models.Model):
 
     SCOPE_PATH = "plan__organization__path"
 
-    plan = models.ForeignKey(RotationPlan, on_delete=models.CASCADE, related_name="assignments")
+    plan = models.ForeignKey(
+        RotationPlan,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("kế hoạch"),
+    )
     leader = models.ForeignKey(
         RotationLeader,
         on_delete=models.CASCADE,
@@ -327,6 +351,7 @@ class RotationAssignment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("lượt dự sinh hoạt chi bộ"),
     )
 
     objects = ScopedQuerySet.as_manager()
