@@ -8,7 +8,9 @@ fields from what to what".
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from capuy.core.vntext import format_date, format_number
@@ -63,6 +65,22 @@ def _display(record, field_name: str, memo: dict) -> str:
     return str(value)
 
 
+@cache
+def internal(model_field) -> bool:
+    """A column the code keeps for itself (a search key, a sort key, a tree path copied from
+    the organization, a timestamp): not editable and without a label of its own. A history
+    page does not list it, in a change or in a creation; a derived field worth showing has a
+    label (``Review.manifestations_linked``).
+
+    The label is compared untranslated: a Vietnamese label may translate to the field's name
+    (``date``: "ngày" → "date") and still be a label.
+    """
+    if model_field.editable:
+        return False
+    with translation.override(None):
+        return str(model_field.verbose_name) == model_field.name.replace("_", " ")
+
+
 def _unset(record, model_field) -> bool:
     """A value a creation need not list: empty, or a flag left off."""
     return getattr(record, model_field.attname, None) in (None, "", False, {}, [])
@@ -93,9 +111,14 @@ def history_rows(obj, limit: int = 200) -> list[HistoryRow]:
             kind=str(CHANGE_TYPES.get(record.history_type, record.history_type)),
         )
         if record.history_type == "~" and previous is not None:
+            # simple-history's diff leaves out the fields that are not editable already; the
+            # rule is kept here too, so that a diff over other fields still hides them
             delta = record.diff_against(previous)
             for change in delta.changes:
-                label = record.instance_type._meta.get_field(change.field).verbose_name
+                model_field = record.instance_type._meta.get_field(change.field)
+                if internal(model_field):
+                    continue
+                label = model_field.verbose_name
                 row.changes.append(
                     FieldChange(
                         change.field,
@@ -112,7 +135,7 @@ def history_rows(obj, limit: int = 200) -> list[HistoryRow]:
                     record, model_field.attname
                 ):
                     continue
-                if _unset(record, model_field):
+                if internal(model_field) or _unset(record, model_field):
                     continue
                 shown = _display(record, model_field.name, memo)
                 row.changes.append(
