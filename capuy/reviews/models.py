@@ -450,7 +450,7 @@ class Review(models.Model):
         max_length=12,
         blank=True,
         db_default="",
-        help_text="chính thức / dự bị at opening",
+        help_text=_("chính thức hoặc dự bị vào ngày mở đợt"),
     )
     seat_role = models.CharField(_("chức vụ"), max_length=32, blank=True, db_default="")
     unit_type = models.CharField(_("loại hình đơn vị"), max_length=32, blank=True, db_default="")
