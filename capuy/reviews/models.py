@@ -561,6 +561,13 @@ class Review(models.Model):
             # not decided_level: a decision would no longer be a HOT update (see above); a
             # quota group is a grassroots organization's members, read from the heap
             models.Index(fields=["cycle", "quota_group"], name="review_quota"),
+            # a cell's party members (the secretary's phone page, its list of cells): by the
+            # cell's id, which neither an import nor a step changes (updates stay HOT)
+            models.Index(
+                fields=["cycle", "organization"],
+                name="review_cell_members",
+                condition=Q(subject_kind="member"),
+            ),
             # the organizations under a node still undecided (order warnings, closing)
             models.Index(
                 fields=["cycle", "org_path"],

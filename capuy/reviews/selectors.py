@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -338,13 +338,19 @@ def cell_reviews(user, cycle: ReviewCycle, cell: Organization) -> list[Review]:
 
 
 def cells_of_user(user, cycle: ReviewCycle) -> list[Organization]:
-    """Cells with party members in the cycle that the user may see (the secretary's own)."""
-    org_ids = (
-        Review.objects.visible_to(user, VIEW)
-        .filter(cycle=cycle, subject_kind=SubjectKind.MEMBER)
-        .values("organization_id")
+    """Cells with party members in the cycle that the user may see (the secretary's own), the
+    first 200 in tree order: the cycle's organizations walked in order, each probed for one
+    member review (``review_cell_members``). Gathering the cycle's member reviews first took
+    3 s for a national user of a national cycle (5,6 million of them)."""
+    members = Review.objects.visible_to(user, VIEW).filter(
+        cycle=cycle, subject_kind=SubjectKind.MEMBER, organization=OuterRef("pk")
     )
-    return list(Organization.objects.filter(pk__in=org_ids).order_by("path")[:200])
+    return list(
+        Organization.objects.visible_to(user, VIEW)
+        .filter(path__startswith=cycle.organization.path)
+        .filter(Exists(members))
+        .order_by("path")[:200]
+    )
 
 
 # --- coverage ---------------------------------------------------------------------------------

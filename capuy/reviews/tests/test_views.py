@@ -103,6 +103,21 @@ def test_the_cycle_page_shows_coverage_and_what_is_missing(as_user, world, cycle
     assert 'data-testid="not-reviewed-' in page
 
 
+def test_the_cells_offered_for_entering_results_are_those_with_members_in_the_users_scope(
+    world, cycle
+):
+    from capuy.reviews.selectors import cells_of_user
+
+    def names(persona):
+        return [cell.name for cell in cells_of_user(world.users[persona], cycle)]
+
+    assert names("secretary") == [world.cell.name]
+    # in tree order; the grassroots organizations above them have no members of their own
+    assert names("staff") == [world.cell.name, world.other_cell.name]
+    assert names("office") == [world.cell.name, world.other_cell.name, world.outside_cell.name]
+    assert names("outsider") == [world.outside_cell.name]
+
+
 def test_the_secretary_sees_only_her_cell_on_the_phone_page(as_user, world, cycle):
     page = as_user("secretary").get(reverse("reviews:cell_entry", args=[cycle.pk])).content.decode()
     assert world.members["hung"].full_name in page
