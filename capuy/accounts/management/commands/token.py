@@ -1,15 +1,14 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from capuy.accounts.models import User
 from capuy.accounts.services import api_token_issue
+from capuy.core.commands import Command as CapuyCommand
 
 
-class Command(BaseCommand):
-    @property
-    def help(self):
-        # Read when the parser is made, in the language of the run (argparse takes no lazy string).
-        return _("Tạo khóa API cho một người dùng: capuy token create USERNAME [--name TÊN]")
+class Command(CapuyCommand):
+    help = gettext_lazy("Tạo khóa API cho một người dùng: capuy token create USERNAME [--name TÊN]")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)

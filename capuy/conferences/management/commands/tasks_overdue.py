@@ -1,20 +1,18 @@
 """``capuy tasks_overdue``: mark open tasks past their due date as "quá hạn" (run daily)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from capuy.conferences.services import tasks_flag_overdue
+from capuy.core.commands import Command as CapuyCommand
 from capuy.core.vntext import parse_date_vn
 
 
-class Command(BaseCommand):
-    @property
-    def help(self):
-        # Read when the parser is made, in the language of the run (argparse takes no lazy string).
-        return _(
-            "Chuyển các nhiệm vụ đã quá thời hạn mà chưa hoàn thành sang tình trạng «quá hạn»."
-        )
+class Command(CapuyCommand):
+    help = gettext_lazy(
+        "Chuyển các nhiệm vụ đã quá thời hạn mà chưa hoàn thành sang tình trạng «quá hạn»."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--ngay", help=_("tính đến ngày (dd/mm/yyyy), mặc định hôm nay"))

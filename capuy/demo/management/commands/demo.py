@@ -3,24 +3,22 @@
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from tqdm import tqdm
 
+from capuy.core.commands import Command as CapuyCommand
 from capuy.demo import province, users
 from capuy.organizations.models import Organization
 
 
-class Command(BaseCommand):
-    @property
-    def help(self):
-        # Read when the parser is made, in the language of the run (argparse takes no lazy string).
-        return _(
-            "Tạo tỉnh mẫu (Đảng bộ tỉnh Bắc Ninh năm 2019 và sau sắp xếp 1/7/2025): tổ chức, đảng "
-            "viên, cấp ủy, người dùng mẫu. Luôn cho cùng một kết quả với cùng tham số."
-        )
+class Command(CapuyCommand):
+    help = gettext_lazy(
+        "Tạo tỉnh mẫu (Đảng bộ tỉnh Bắc Ninh năm 2019 và sau sắp xếp 1/7/2025): tổ chức, đảng "
+        "viên, cấp ủy, người dùng mẫu. Luôn cho cùng một kết quả với cùng tham số."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

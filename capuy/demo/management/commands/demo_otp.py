@@ -1,21 +1,18 @@
 """``capuy demo_otp``: the current two-factor codes of the demo users."""
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from capuy.core.commands import Command as CapuyCommand
 from capuy.demo.otp import current_code
 from capuy.demo.users import DEMO_EMAIL_DOMAIN
 
 
-class Command(BaseCommand):
-    @property
-    def help(self):
-        # Read when the parser is made, in the language of the run (argparse takes no lazy string).
-        return _(
-            "In mã xác thực 2 lớp (TOTP) hiện tại của các người dùng mẫu có thiết bị xác thực."
-        )
+class Command(CapuyCommand):
+    help = gettext_lazy(
+        "In mã xác thực 2 lớp (TOTP) hiện tại của các người dùng mẫu có thiết bị xác thực."
+    )
 
     def handle(self, *args, **options):
         devices = (

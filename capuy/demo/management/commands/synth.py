@@ -3,12 +3,13 @@
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from tqdm import tqdm
 
+from capuy.core.commands import Command as CapuyCommand
 from capuy.demo import synth
 
 URL_ALIAS = "synth"
@@ -28,16 +29,13 @@ def register_database_url(url: str) -> str:
     return URL_ALIAS
 
 
-class Command(BaseCommand):
-    @property
-    def help(self):
-        # Read when the parser is made, in the language of the run (argparse takes no lazy string).
-        return _(
-            "Sinh dữ liệu tổng hợp quy mô toàn quốc (tỉnh → xã/phường và đảng bộ cơ quan tỉnh → "
-            "TCCSĐ → chi bộ) dưới các tổ chức gốc riêng S01, S02… để đo hiệu năng. "
-            "5,6 triệu đảng viên tương ứng 34 tỉnh, 3.321 xã, ~52.000 TCCSĐ, ~200.000 chi bộ; "
-            "số nhỏ hơn thu nhỏ theo tỉ lệ. PostgreSQL: ghi bằng COPY; SQLite: bulk_create."
-        )
+class Command(CapuyCommand):
+    help = gettext_lazy(
+        "Sinh dữ liệu tổng hợp quy mô toàn quốc (tỉnh → xã/phường và đảng bộ cơ quan tỉnh → "
+        "TCCSĐ → chi bộ) dưới các tổ chức gốc riêng S01, S02… để đo hiệu năng. "
+        "5,6 triệu đảng viên tương ứng 34 tỉnh, 3.321 xã, ~52.000 TCCSĐ, ~200.000 chi bộ; "
+        "số nhỏ hơn thu nhỏ theo tỉ lệ. PostgreSQL: ghi bằng COPY; SQLite: bulk_create."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--members", type=int, required=True, help=_("số đảng viên"))

@@ -6,22 +6,22 @@ from today by default). Idempotent: run it nightly.
 
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from capuy.core.commands import Command as CapuyCommand
 from capuy.core.vntext import parse_date_vn
 from capuy.meetings.models import MeetingSchedule
 from capuy.meetings.services import meetings_generate
 from capuy.organizations.models import Organization
 
 
-class Command(BaseCommand):
-    @property
-    def help(self):
-        # Read when the parser is made, in the language of the run (argparse takes no lazy string).
-        return _("Tạo các buổi sinh hoạt chi bộ theo lịch định kỳ (chạy lại không tạo trùng).")
+class Command(CapuyCommand):
+    help = gettext_lazy(
+        "Tạo các buổi sinh hoạt chi bộ theo lịch định kỳ (chạy lại không tạo trùng)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--until", help=_("đến ngày dd/mm/yyyy (mặc định: một năm tới)"))

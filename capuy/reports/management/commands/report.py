@@ -5,11 +5,13 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from capuy.core.commands import Command as CapuyCommand
 from capuy.organizations.models import Organization
 from capuy.reports.documents import party_language, render_docx, render_pdf
 from capuy.reports.quy_dinh_01 import build_report, report_document, report_xlsx
@@ -20,14 +22,11 @@ from capuy.reports.xep_loai_output import report_xlsx as xep_loai_xlsx
 FORMATS = ("json", "docx", "pdf", "xlsx")
 
 
-class Command(BaseCommand):
-    @property
-    def help(self):
-        # Read when the parser is made, in the language of the run (argparse takes no lazy string).
-        return _(
-            "Lập báo cáo từ dữ liệu: quy-dinh-01 (kết quả thực hiện Quy định 01-QĐ/TU theo năm), "
-            "xep-loai (kết quả kiểm điểm, đánh giá, xếp loại chất lượng theo năm)."
-        )
+class Command(CapuyCommand):
+    help = gettext_lazy(
+        "Lập báo cáo từ dữ liệu: quy-dinh-01 (kết quả thực hiện Quy định 01-QĐ/TU theo năm), "
+        "xep-loai (kết quả kiểm điểm, đánh giá, xếp loại chất lượng theo năm)."
+    )
 
     def add_arguments(self, parser):
         reports = parser.add_subparsers(dest="report", required=True, metavar=_("BÁO_CÁO"))

@@ -1,21 +1,19 @@
 """``capuy recount_review_tally [--cycle ID]``: rebuild the review tally from the rows."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from capuy.core.commands import Command as CapuyCommand
 from capuy.reviews.models import ReviewCycle
 from capuy.reviews.tally import recount_review_tally, triggers_installed
 
 
-class Command(BaseCommand):
-    @property
-    def help(self):
-        # Read when the parser is made, in the language of the run (argparse takes no lazy string).
-        return _(
-            "Đếm lại bảng đếm kết quả xếp loại từ các bản kiểm điểm (sửa chữa, hoặc sau khi đổi "
-            "cách nhóm). Trên PostgreSQL bảng được trigger giữ đúng sau mỗi lần ghi."
-        )
+class Command(CapuyCommand):
+    help = gettext_lazy(
+        "Đếm lại bảng đếm kết quả xếp loại từ các bản kiểm điểm (sửa chữa, hoặc sau khi đổi "
+        "cách nhóm). Trên PostgreSQL bảng được trigger giữ đúng sau mỗi lần ghi."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--cycle", type=int, help=_("chỉ đếm lại một đợt (mã số đợt)"))
