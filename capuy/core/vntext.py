@@ -253,4 +253,8 @@ def parse_date_vn(s: str) -> date:
             return date(year, month, day)
     except ValueError:
         pass
-    raise ValueError(f"Ngày không hợp lệ: «{s}» (định dạng dd/mm/yyyy)")
+    # the message reaches users (forms, imports, commands) in their language; Django is
+    # imported here only, so that the rest of this module stays pure Python
+    from django.utils.translation import gettext
+
+    raise ValueError(gettext("Ngày không hợp lệ: «%(v)s» (định dạng dd/mm/yyyy)") % {"v": s})

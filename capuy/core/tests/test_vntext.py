@@ -283,6 +283,14 @@ def test_parse_date_vn_rejects_other_input_with_vietnamese_message(text):
     assert "dd/mm/yyyy" in str(exc.value)
 
 
+def test_parse_date_vn_speaks_the_users_language():
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValueError) as exc:
+        parse_date_vn("31/02/2020")
+    assert str(exc.value) == "Invalid date: «31/02/2020» (format dd/mm/yyyy)"
+
+
 def test_parse_date_vn_round_trips_format_date():
     d = date(2019, 11, 7)
     assert parse_date_vn(format_date(d)) == d
