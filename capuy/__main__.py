@@ -14,11 +14,11 @@ def main() -> None:
 
     language = os.environ.get("CAPUY_LANGUAGE", "")
     if language:
-        activate_language(language)
+        activate_language(language, sys.argv)
     execute_from_command_line(sys.argv)
 
 
-def activate_language(code: str) -> None:
+def activate_language(code: str, argv: list[str]) -> None:
     """Run the command in ``code``, one of settings.LANGUAGES, or stop with status 2.
 
     None of the project's commands is decorated with @no_translations, so the language stays
@@ -26,7 +26,19 @@ def activate_language(code: str) -> None:
     """
     import django
     from django.conf import settings
+    from django.core.management.base import CommandError, CommandParser, handle_default_options
     from django.utils import translation
+
+    # Settings are read here, before Django's own parsing of the command line: take its
+    # --settings and --pythonpath first, as ManagementUtility.execute() does.
+    parser = CommandParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--settings")
+    parser.add_argument("--pythonpath")
+    try:
+        options, _rest = parser.parse_known_args(argv[2:])
+        handle_default_options(options)
+    except CommandError:
+        pass  # Django reports a malformed command line itself
 
     allowed = [language for language, _name in settings.LANGUAGES]
     if code not in allowed:

@@ -60,3 +60,13 @@ def test_an_unknown_language_stops_with_status_2_and_names_the_allowed_codes(tmp
         "CAPUY_LANGUAGE='fr': chỉ nhận vi, en / only vi, en are accepted"
     )
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("language", [None, "en"])
+def test_the_settings_named_on_the_command_line_are_the_ones_read(tmp_path, language):
+    result = capuy(
+        tmp_path, "synth", "--members", "0", "--settings=capuy.no_such_settings", language=language
+    )
+
+    assert result.returncode == 1
+    assert "No module named 'capuy.no_such_settings'" in result.stderr
