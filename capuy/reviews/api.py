@@ -3,7 +3,8 @@
 Rule sets and the 27-manifestations catalogue; cycles (``POST /review-cycles/`` opens one —
 201 with the cycle, or for a scope above ``CAPUY_REVIEW_OPEN_SYNC_MEMBERS`` members 202 with
 the background job to poll at ``/jobs/{id}/``, like the page —,
-``POST /review-cycles/{id}/close-level/`` closes a deciding level, ``GET …/coverage/``);
+``POST /review-cycles/{id}/close-level/`` closes a deciding level, ``GET …/coverage/``, its
+organizations paged like a list);
 reviews, one per subject (``POST /reviews/{id}/self-assess/``, ``propose/``, ``decide/``,
 ``reopen/``, ``exemption/``, ``GET …/quota/``) and their events. Reads are scoped with
 ``visible_to``; every write is a call to the service of the same name, which re-checks the
@@ -15,7 +16,13 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -247,7 +254,11 @@ class CoverageRowSerializer(serializers.Serializer):
 
 class CoverageSerializer(serializers.Serializer):
     levels = CoverageRowSerializer(many=True)
-    organizations = CoverageRowSerializer(many=True)
+    total = CoverageRowSerializer(help_text=_("Tổng của mọi tổ chức, không chỉ trang này."))
+    count = serializers.IntegerField(help_text=_("Số tổ chức (mọi trang)."))
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    organizations = CoverageRowSerializer(many=True, help_text=_("Một trang tổ chức."))
 
 
 def _coverage_row(row) -> dict:
@@ -344,6 +355,19 @@ class ReviewCycleViewSet(
         return Response(ReviewCycleSerializer(self.reread(closed)).data)
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "org",
+                OpenApiTypes.INT,
+                description=_("Id tổ chức có các tổ chức con được liệt kê (mặc định: cao nhất)"),
+            ),
+            OpenApiParameter("page", OpenApiTypes.INT, description=_("Trang (từ 1)")),
+            OpenApiParameter(
+                "page_size",
+                OpenApiTypes.INT,
+                description=_("Số tổ chức một trang (50, tối đa 500)"),
+            ),
+        ],
         responses=CoverageSerializer,
         summary=_("Tiến độ: phải kiểm điểm / đã kiểm điểm / đã quyết định / miễn"),
     )
@@ -352,12 +376,18 @@ class ReviewCycleViewSet(
         cycle = self.get_object()
         root = visible_organization(request, request.query_params.get("org"))
         rows = selectors.cycle_coverage(request.user, cycle, root)
+        # paged like every list (``page``, ``page_size``); the levels and the total count all
+        page = self.paginate_queryset(rows)
         return Response(
             {
                 "levels": [
                     _coverage_row(r) for r in selectors.coverage_by_level(cycle, request.user)
                 ],
-                "organizations": [_coverage_row(r) for r in rows],
+                "total": _coverage_row(selectors.coverage_total(rows)),
+                "count": len(rows),
+                "next": self.paginator.get_next_link(),
+                "previous": self.paginator.get_previous_link(),
+                "organizations": [_coverage_row(r) for r in page],
             }
         )
 

@@ -391,6 +391,11 @@ class Coverage:
         """The part of the bar reviewed but not decided yet."""
         return self.reviewed_pct - self.decided_pct
 
+    @property
+    def complete(self) -> bool:
+        """Everyone required has been reviewed and decided."""
+        return self.not_reviewed <= 0 and self.decided >= self.required
+
     def add(self, kind: str, status: str, n: int) -> None:
         self.total += n
         row = self.by_kind.setdefault(kind, {"total": 0, "exempt": 0, "reviewed": 0, "decided": 0})
@@ -523,6 +528,18 @@ def coverage_total(rows: list[Coverage]) -> Coverage:
         total.reviewed += row.reviewed
         total.decided += row.decided
     return total
+
+
+def coverage_narrowed(
+    rows: list[Coverage], *, incomplete_only: bool = False, least_complete_first: bool = False
+) -> list[Coverage]:
+    """The organizations' rows as a list shows them: those not complete yet only, and the
+    least reviewed first (then the least decided, then in tree order), or in tree order."""
+    if incomplete_only:
+        rows = [row for row in rows if not row.complete]
+    if least_complete_first:
+        rows = sorted(rows, key=lambda row: (row.reviewed_pct, row.decided_pct, row.key))
+    return rows
 
 
 def missing_at_level(cycle: ReviewCycle, level: str) -> QuerySet[Review]:

@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +28,10 @@ from ..choices import DecisionLevel, SubjectKind
 from ..forms import CellResultForm, CycleOpenForm, add_service_errors
 from ..rulesets import effective_rules, rule_set_for
 from .common import INVALID, cycle_or_404, done
+
+# The cycle page's coverage table: rows a page, and its orders ("" = tree order).
+COVERAGE_PER_PAGE = 50
+COVERAGE_SORTS = ("", "progress")
 
 STATUS_CHOICES = [
     ("", _("Mọi tình trạng")),
@@ -134,13 +139,38 @@ def _open_job_page(request, job_id):
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def cycle_detail(request, pk):
+    """The cycle's progress: by deciding level, and by child organization of the user's top
+    node (or of ``?org=``), a page of ``COVERAGE_PER_PAGE`` rows at a time, optionally only the
+    incomplete ones (``?incomplete=1``) or the least reviewed first (``?sort=progress``); the
+    totals count every row. An htmx request gets the table alone."""
     cycle = cycle_or_404(request.user, pk)
     root = default_root = selectors.coverage_root(request.user, cycle)
     branch = organization_visible_to(request.user, request.GET.get("org"))
     if branch is not None and branch.path.startswith(cycle.organization.path):
         root = branch
     rows = selectors.cycle_coverage(request.user, cycle, root) if root else []
+    incomplete = request.GET.get("incomplete") == "1"
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in COVERAGE_SORTS else ""
+    shown = selectors.coverage_narrowed(
+        rows, incomplete_only=incomplete, least_complete_first=sort == "progress"
+    )
+    page = Paginator(shown, COVERAGE_PER_PAGE).get_page(request.GET.get("page"))
+    table = {
+        "cycle": cycle,
+        "root": root,
+        "default_root": default_root,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "unit_count": len(rows),
+        "total": selectors.coverage_total(rows),
+        "incomplete": incomplete,
+        "sort": sort,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "reviews/_coverage_table.html", table)
     levels = selectors.coverage_by_level(cycle, request.user)
     can_close = can(request.user, CHANGE, cycle)
     deadlines = {}
@@ -150,12 +180,8 @@ def cycle_detail(request, pk):
         except (TypeError, ValueError):
             continue
     context = {
-        "cycle": cycle,
+        **table,
         "rules": effective_rules(cycle.rule_set),
-        "root": root,
-        "default_root": default_root,
-        "rows": rows,
-        "total": selectors.coverage_total(rows),
         "levels": levels,
         "can_close": can_close,
         "deadlines": deadlines,
