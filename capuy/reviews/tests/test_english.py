@@ -95,3 +95,12 @@ def test_the_rules_messages_read_in_english(world, cycle):
         problems = check_decision(rules, "member", level="", derivation=derivation)
     assert derivation.reasons[0].startswith("Data incomplete: ")
     assert problems == [("level", "Choose a level.")]
+
+
+def test_the_subject_lists_status_filter_reads_in_english(as_user, cycle):
+    client = in_english(as_user("office"))
+
+    page = client.get(reverse("reviews:subject_list", args=[cycle.pk])).content.decode()
+
+    assert "Any status" in page and "Not reviewed yet" in page
+    assert "Chưa kiểm điểm</option>" not in page

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -34,12 +35,12 @@ COVERAGE_PER_PAGE = 50
 COVERAGE_SORTS = ("", "progress")
 
 STATUS_CHOICES = [
-    ("", _("Mọi tình trạng")),
-    ("pending", _("Chưa kiểm điểm")),
-    ("reviewed", _("Đã kiểm điểm")),
-    ("to_decide", _("Chờ quyết định")),
-    ("decided", _("Đã quyết định")),
-    ("exempt", _("Không kiểm điểm")),
+    ("", gettext_lazy("Mọi tình trạng")),
+    ("pending", gettext_lazy("Chưa kiểm điểm")),
+    ("reviewed", gettext_lazy("Đã kiểm điểm")),
+    ("to_decide", gettext_lazy("Chờ quyết định")),
+    ("decided", gettext_lazy("Đã quyết định")),
+    ("exempt", gettext_lazy("Không kiểm điểm")),
 ]
 
 
