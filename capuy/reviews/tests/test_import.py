@@ -598,6 +598,36 @@ def test_a_review_changed_after_the_check_stops_the_bulk_save(world, cycle, monk
     assert not ReviewEvent.objects.filter(review__cycle=cycle).exists()
 
 
+def test_any_change_to_a_review_after_the_scope_was_read_stops_the_bulk_save(
+    world, cycle, monkeypatch
+):
+    # The scope's reviews read beside the file carry their place (ctid): a review rewritten
+    # since — here its conditions, which the derived level rests on, not a level the UPDATE
+    # compares — is no longer there, and the file is refused as changed meanwhile.
+    from capuy.reviews import imports
+
+    if connection.vendor != "postgresql":
+        pytest.skip("reading beside the file is part of PostgreSQL's bulk path")
+    monkeypatch.setattr(imports._ScopeReviews, "worth_reading", staticmethod(lambda *a: True))
+    hung, lan = world.members["hung"], world.members["lan"]
+    original_chunk = imports._write_chunk
+    lan_review = review_of(cycle, lan).pk
+
+    def meanwhile_chunk(cursor, text, *args):
+        cursor.execute(
+            "UPDATE reviews_review SET conditions = '{\"discipline\": true}' WHERE id = %s",
+            [lan_review],
+        )
+        return original_chunk(cursor, text, *args)
+
+    monkeypatch.setattr(imports, "_write_chunk", meanwhile_chunk)
+    result = commit(world.users["office"], cycle, xlsx([row(hung), row(lan)]), service_rows=0)
+
+    assert result.saved == 0 and "vừa được người khác cập nhật" in errors_of(result)[0][2]
+    assert review_of(cycle, hung).status == "pending"
+    assert not ReviewEvent.objects.filter(review__cycle=cycle).exists()
+
+
 @pytest.fixture
 def one_row_chunks(monkeypatch):
     """On PostgreSQL a large file is saved while it is checked; with chunks of one row, each
@@ -845,7 +875,8 @@ def test_organizations_go_through_the_services_when_members_are_saved_in_bulk(
     people = [world.members[n] for n in ("hung", "lan", "tuan")]
     rows = [row(p, decided="HTTNV") for p in people] + [other_row(cell, decided="HTTNV")]
     result = commit(world.users["office"], cycle, xlsx(rows), service_rows=service_rows)
-    assert errors_of(result) == [] and result.saved == 4
+    assert errors_of(result) == [] and (result.saved, result.saved_members) == (4, 3)
+    assert result.rows == []  # a saved file comes back as its counts
     decided = Review.objects.filter(cycle=cycle, status="decided")
     assert sorted(decided.values_list("subject_kind", flat=True)) == ["member"] * 3 + [
         "organization"
