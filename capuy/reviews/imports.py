@@ -1894,15 +1894,6 @@ def _save_with_services(acting_user, rows: list[ImportRow], errors: RowErrors, f
             errors.add(row.number, _error_column(error, column), _message(error))
 
 
-def _snapshot_json(subject: _Subject) -> dict:
-    return {
-        "ratings": subject.ratings,
-        "score_general": None if subject.score_general is None else str(subject.score_general),
-        "score_tasks": None if subject.score_tasks is None else str(subject.score_tasks),
-        "conditions": subject.conditions,
-    }
-
-
 def _member_warnings(cycle: ReviewCycle, paths: set[str]) -> set[str]:
     """Of the cells at ``paths``, those whose leadership collective is still undecided
     (``order_warnings`` for members)."""
@@ -1962,7 +1953,7 @@ class _Tuples:
         ):
             data = None  # the plain snapshot, _PLAIN_SNAPSHOT
         else:
-            data = json.dumps(_snapshot_json(s), ensure_ascii=False)
+            data = json.dumps(services._snapshot(s), ensure_ascii=False)
         status = s.status
         ev_self = "self" in steps
         ev_propose = "propose" in steps
@@ -2147,7 +2138,7 @@ class _BulkWriter:
                 self.queue.task_done()
 
 
-_PLAIN_SNAPSHOT = {"ratings": {}, "score_general": None, "score_tasks": None, "conditions": {}}
+_PLAIN_SNAPSHOT: dict = {}  # services._snapshot of a review without ratings, scores, conditions
 
 
 def _write_chunk(cursor, text: str, plain_data: str, user_id, now, placed: bool = False) -> int:
@@ -2224,7 +2215,8 @@ def _save_from_tuples(updates: list[tuple], plain_data: str, user_id, now) -> No
         data = u[18] or plain_data
         reason, note = u[16], u[17]
         if u[13]:
-            self_data = f'{data[:-1]}, "manifestations": {u[19]}}}'
+            more = ", " if data != "{}" else ""
+            self_data = f'{data[:-1]}{more}"manifestations": {u[19]}}}'
             events.append(
                 (review_id, ReviewStep.SELF, u[1], u[4], reason, note, self_data, "[]")
                 + (user_id, now, u[22])

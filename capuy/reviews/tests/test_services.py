@@ -187,6 +187,18 @@ def test_the_derived_level_is_offered_and_another_needs_a_reason(world, cycle):
     assert ReviewEvent.objects.get(review=review).override_reason == "Khiêm tốn"
 
 
+def test_an_event_records_what_the_step_gave_beside_its_level_and_nothing_empty(world, cycle):
+    office = world.users["office"]
+    plain = self_assess(office, review_of(cycle, world.members["hung"]))
+    rated = self_assess(office, review_of(cycle, world.members["lan"]), "HTXSNV", ratings=TASKS_XS)
+
+    assert ReviewEvent.objects.get(review=plain).data == {"manifestations": ["A1"]}
+    assert ReviewEvent.objects.get(review=rated).data == {
+        "ratings": TASKS_XS,
+        "manifestations": ["A1"],
+    }
+
+
 def test_a_level_above_the_rule_sets_ceiling_is_refused_naming_the_rule(world, cycle):
     review = review_of(cycle, world.members["hung"])
     with pytest.raises(ValidationError) as error:
