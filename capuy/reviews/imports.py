@@ -1947,7 +1947,7 @@ class _Tuples:
         self.undecided_collectives = undecided_collectives
         self.template = _("Nhập từ tệp «%(f)s», dòng %(r)s")
         self.source = filename or "Excel"
-        self.codes_json: dict[tuple, str] = {}
+        self.self_json: dict[tuple, str] = {}  # a plain self-review's event data, by codes
         self.ids_json: dict[tuple, str] = {}
         self.warnings_json: dict[tuple, str] = {}
 
@@ -1957,25 +1957,29 @@ class _Tuples:
         note = self.template % {"f": self.source, "r": row.number}
         if row.note:
             note = f"{note}; {row.note}"
-        if (
+        plain = (
             s.ratings == {}
             and s.conditions == {}
             and s.score_general is None
             and s.score_tasks is None
-        ):
-            data = None  # the plain snapshot, _PLAIN_SNAPSHOT
-        else:
-            data = json.dumps(services._snapshot(s), ensure_ascii=False)
+        )
+        # None: the plain snapshot, _PLAIN_SNAPSHOT
+        data = None if plain else json.dumps(services._snapshot(s), ensure_ascii=False)
         status = s.status
         ev_self = "self" in steps
         ev_propose = "propose" in steps
         ev_decide = "decide" in steps
-        codes = warnings = mids = None
+        self_data = warnings = mids = None
         if ev_self:
+            # the self-review's event data whole: the snapshot and the codes linked
             key = row.manifestation_codes
-            codes = self.codes_json.get(key)
-            if codes is None:
-                codes = self.codes_json[key] = json.dumps(list(key))
+            if plain:
+                self_data = self.self_json.get(key)
+                if self_data is None:
+                    self_data = self.self_json[key] = json.dumps({"manifestations": list(key)})
+            else:
+                snapshot = {**services._snapshot(s), "manifestations": list(key)}
+                self_data = json.dumps(snapshot, ensure_ascii=False)
             if status == ReviewStatus.PENDING:
                 status = ReviewStatus.SELF_REVIEWED
             if row.manifestation_ids is not None:
@@ -2025,7 +2029,7 @@ class _Tuples:
             row.override_reason,
             note,
             data,
-            codes,
+            self_data,
             warnings,
             mids,
             row.held_on,
@@ -2197,8 +2201,7 @@ def _write_chunk(cursor, text: str, plain_data: str, user_id, now, placed: bool 
         f"events AS (INSERT INTO {event_table} ({names}) "
         "SELECT v.id, e.step, e.level, v.derived_level, v.reason, v.note, e.data, "
         "e.warnings, %s, %s, v.held_on FROM capuy_review_import AS v CROSS JOIN LATERAL (VALUES "
-        "(1, %s, v.self_level, COALESCE(v.data, %s::jsonb) "
-        "|| jsonb_build_object('manifestations', v.codes), '[]'::jsonb, v.ev_self), "
+        "(1, %s, v.self_level, v.self_data, '[]'::jsonb, v.ev_self), "
         "(2, %s, v.proposed_level, COALESCE(v.data, %s::jsonb), '[]'::jsonb, v.ev_propose), "
         "(3, %s, v.decided_level, COALESCE(v.data, %s::jsonb), "
         "COALESCE(v.warnings, '[]'::jsonb), v.ev_decide)"
@@ -2212,7 +2215,6 @@ def _write_chunk(cursor, text: str, plain_data: str, user_id, now, placed: bool 
             user_id,
             now,
             str(ReviewStep.SELF),
-            plain_data,
             str(ReviewStep.PROPOSE),
             plain_data,
             str(ReviewStep.DECIDE),
@@ -2231,8 +2233,7 @@ def _save_from_tuples(updates: list[tuple], plain_data: str, user_id, now) -> No
         data = u[18] or plain_data
         reason, note = u[16], u[17]
         if u[13]:
-            more = ", " if data != "{}" else ""
-            self_data = f'{data[:-1]}{more}"manifestations": {u[19]}}}'
+            self_data = u[19]
             events.append(
                 (review_id, ReviewStep.SELF, u[1], u[4], reason, note, self_data, "[]")
                 + (user_id, now, u[22])
@@ -2254,7 +2255,7 @@ _TEMP_COLUMNS = (
     "id bigint, self_level text, proposed_level text, decided_level text, derived_level text, "
     "status text, locked boolean, text text, linked boolean, old_status text, old_self text, "
     "old_proposed text, ord integer, ev_self boolean, ev_propose boolean, ev_decide boolean, "
-    "reason text, note text, data jsonb, codes jsonb, warnings jsonb, mids jsonb, held_on date, "
+    "reason text, note text, data jsonb, self_data jsonb, warnings jsonb, mids jsonb, held_on date, "
     "tid tid"
 )
 

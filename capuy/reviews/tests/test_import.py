@@ -540,6 +540,25 @@ def test_bulk_saving_gives_the_same_rows_as_the_services(world):
         self_level="HTNV",
         manifestations=[manifestation("A2")],
     )
+    # and one with the criteria rated, which every event of the file's steps records too
+    rated = dict.fromkeys(
+        (
+            "tu_tuong_chinh_tri",
+            "dao_duc_loi_song",
+            "to_chuc_ky_luat",
+            "tac_phong_le_loi",
+            "khac_phuc_khuyet_diem",
+            "ket_qua_nhiem_vu",
+        ),
+        "tot",
+    )
+    services.review_self_assess(
+        acting_user=office,
+        review=review_of(cycle, people[4]),
+        level="HTTNV",
+        ratings=rated,
+        manifestations=[manifestation("A3")],
+    )
     rows = [
         row(people[0], "HTTNV", "A1, B2", "HTTNV", decided="HTTNV"),
         row(people[1], "HTTNV", "A4", "", decided="HTTNV"),
@@ -561,6 +580,11 @@ def test_bulk_saving_gives_the_same_rows_as_the_services(world):
             pass
     assert states[0] == states[1000]
     by_member = {state[0]: state for state in states[0]}
+    assert [e[5] for e in by_member[people[4].pk][10][1:]] == [
+        {"ratings": rated, "manifestations": ["A1"]},
+        {"ratings": rated},
+        {"ratings": rated},
+    ]
     first = by_member[people[0].pk]
     assert first[1:5] == ("decided", "HTTNV", "HTTNV", "HTTNV")
     assert [e[0] for e in first[10]] == ["self", "self", "propose", "decide"]
