@@ -1320,6 +1320,9 @@ def review_import_check(
             if not errors:
                 writer.flush()
                 _let_go_of_members(result)
+            # so is what the checks read (the parsed sheet, the scope's lookups): freed while
+            # the last writes run, not after them
+            sheet = raws = lookups = None  # noqa: F841
             result.written = writer.finish()
             result.sent = writer.sent
     return result
