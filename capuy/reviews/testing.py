@@ -73,6 +73,41 @@ def big_grassroots(world: World, members: int = 12):
     return grassroots, cell, people
 
 
+def self_assessed(world: World, review: Review, level: str = "HTTNV") -> Review:
+    """``review`` self-assessed by the office at ``level``, linking manifestation A1."""
+    from .services import review_self_assess
+
+    review_self_assess(
+        acting_user=world.users["office"],
+        review=review,
+        level=level,
+        manifestations=[manifestation("A1")],
+    )
+    return review
+
+
+def member_ratings(value: str = "tot") -> dict[str, str]:
+    """Every criterion of a party member under the shipped rule sets rated ``value``."""
+    from .shipped import MEMBER_CRITERIA
+
+    return {criterion["key"]: value for criterion in MEMBER_CRITERIA}
+
+
+def more_communes(world: World, count: int = 54) -> list:
+    """``count`` more commune grassroots organizations under the district (with An Phú and
+    the district's own subjects, ``count`` + 2 rows in the cycle page's coverage)."""
+    return [
+        org_child(
+            world.district,
+            f"H01-Y{i:02d}",
+            f"Đảng bộ xã Thử {i:02d}",
+            OrgKind.DANG_BO_CO_SO,
+            UnitType.XA_PHUONG,
+        )
+        for i in range(count)
+    ]
+
+
 def sweep_rows(place) -> None:
     """Review rows for the route sweep at one ``Place`` (tests/test_scope_sweep.py): a
     provincial-style overlay owned by the place's organization, a cycle over its subtree

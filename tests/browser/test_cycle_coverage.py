@@ -5,10 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
-from capuy.core.testing import org_child
-from capuy.organizations.choices import OrgKind, UnitType
 from capuy.reviews import services
-from capuy.reviews.testing import ensure_shipped, open_cycle, review_of
+from capuy.reviews.testing import ensure_shipped, more_communes, open_cycle, review_of
 
 
 def test_district_staff_pages_and_filters_the_coverage_table(
@@ -18,16 +16,7 @@ def test_district_staff_pages_and_filters_the_coverage_table(
     ensure_shipped()
     # given: 54 more communes in the district (56 rows with An Phú and the district's own),
     # the first of them fully decided
-    communes = [
-        org_child(
-            world.district,
-            f"H01-Y{i:02d}",
-            f"Đảng bộ xã Thử {i:02d}",
-            OrgKind.DANG_BO_CO_SO,
-            UnitType.XA_PHUONG,
-        )
-        for i in range(54)
-    ]
+    communes = more_communes(world)
     cycle = open_cycle(world)
     done = review_of(cycle, communes[0])
     office = world.users["office"]

@@ -12,14 +12,17 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from capuy.core.testing import org_child
-from capuy.organizations.choices import OrgKind, UnitType
 from capuy.organizations.models import Organization
 from capuy.reviews import selectors, services
 from capuy.reviews.choices import ReviewStatus
 from capuy.reviews.models import Review, ReviewCycle
 from capuy.reviews.selectors import Coverage
-from capuy.reviews.testing import manifestation, open_cycle, review_of
+from capuy.reviews.testing import (
+    more_communes,
+    open_cycle,
+    review_of,
+    self_assessed,
+)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ROW = re.compile(r'data-testid="coverage-row-(\d+)"')
@@ -29,16 +32,7 @@ ROW = re.compile(r'data-testid="coverage-row-(\d+)"')
 def communes(world):
     """54 more grassroots organizations under the district: with An Phú and the district's own
     subjects ("(trực tiếp)"), 56 rows to list."""
-    return [
-        org_child(
-            world.district,
-            f"H01-Y{i:02d}",
-            f"Đảng bộ xã Thử {i:02d}",
-            OrgKind.DANG_BO_CO_SO,
-            UnitType.XA_PHUONG,
-        )
-        for i in range(54)
-    ]
+    return more_communes(world)
 
 
 @pytest.fixture
@@ -59,15 +53,6 @@ def decide(world, review):
     office = world.users["office"]
     services.review_self_assess(acting_user=office, review=review, level="HTTNV", manifestations=[])
     services.review_decide(acting_user=office, review=review, level="HTTNV")
-
-
-def self_assess(world, review):
-    services.review_self_assess(
-        acting_user=world.users["office"],
-        review=review,
-        level="HTTNV",
-        manifestations=[manifestation("A1")],
-    )
 
 
 def district_rows(world) -> list[int]:
@@ -141,7 +126,7 @@ def test_only_incomplete_keeps_the_organizations_someone_is_missing_in(
 ):
     decided, reviewed = communes[:2]
     decide(world, review_of(cycle, decided))
-    self_assess(world, review_of(cycle, reviewed))  # reviewed, not decided yet
+    self_assessed(world, review_of(cycle, reviewed))  # reviewed, not decided yet
     client = as_user("staff")
     every = page_of(client, cycle).content.decode()
     shown = page_of(client, cycle, incomplete="1")
@@ -165,8 +150,8 @@ def test_only_incomplete_says_so_when_every_organization_is_done(as_user, world,
 def test_the_least_complete_come_first_when_asked(as_user, world, communes, cycle):
     first, second = communes[:2]
     decide(world, review_of(cycle, first))  # 100 % reviewed and decided
-    self_assess(world, review_of(cycle, second))  # 100 % reviewed, none decided
-    self_assess(world, review_of(cycle, world.members["hung"]))  # An Phú: some reviewed
+    self_assessed(world, review_of(cycle, second))  # 100 % reviewed, none decided
+    self_assessed(world, review_of(cycle, world.members["hung"]))  # An Phú: some reviewed
     client = as_user("staff")
     rows = listed(page_of(client, cycle, sort="progress"))
     rows += listed(page_of(client, cycle, sort="progress", page=2))

@@ -5,11 +5,11 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from capuy.reviews import imports, selectors, services
+from capuy.reviews import imports, selectors
 from capuy.reviews.models import ReviewEvent
 from capuy.reviews.rules import check_decision, derive_level
 from capuy.reviews.rulesets import effective_rules
-from capuy.reviews.testing import manifestation, open_cycle, review_of
+from capuy.reviews.testing import open_cycle, review_of, self_assessed
 
 
 @pytest.fixture
@@ -20,16 +20,6 @@ def cycle(world):
 def in_english(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     return client
-
-
-def self_assessed(world, review):
-    services.review_self_assess(
-        acting_user=world.users["office"],
-        review=review,
-        level="HTTNV",
-        manifestations=[manifestation("A1")],
-    )
-    return review
 
 
 def test_an_english_session_sees_the_order_warnings_in_english(as_user, world, cycle):

@@ -22,7 +22,13 @@ from capuy.reviews.imports import (
     template_bytes,
 )
 from capuy.reviews.models import Review, ReviewEvent
-from capuy.reviews.testing import big_grassroots, manifestation, open_cycle, review_of
+from capuy.reviews.testing import (
+    big_grassroots,
+    manifestation,
+    member_ratings,
+    open_cycle,
+    review_of,
+)
 
 HEADER = [
     "STT",
@@ -541,17 +547,7 @@ def test_bulk_saving_gives_the_same_rows_as_the_services(world):
         manifestations=[manifestation("A2")],
     )
     # and one with the criteria rated, which every event of the file's steps records too
-    rated = dict.fromkeys(
-        (
-            "tu_tuong_chinh_tri",
-            "dao_duc_loi_song",
-            "to_chuc_ky_luat",
-            "tac_phong_le_loi",
-            "khac_phuc_khuyet_diem",
-            "ket_qua_nhiem_vu",
-        ),
-        "tot",
-    )
+    rated = member_ratings("tot")
     services.review_self_assess(
         acting_user=office,
         review=review_of(cycle, people[4]),

@@ -6,7 +6,14 @@ from django.urls import reverse
 from capuy.reviews import services
 from capuy.reviews.choices import ReviewStatus
 from capuy.reviews.models import Manifestation, Review, ReviewCycle
-from capuy.reviews.testing import big_grassroots, manifestation, open_cycle, review_of, rule_set
+from capuy.reviews.testing import (
+    big_grassroots,
+    manifestation,
+    member_ratings,
+    open_cycle,
+    review_of,
+    rule_set,
+)
 
 
 @pytest.fixture
@@ -203,17 +210,7 @@ def test_a_decision_by_someone_outside_the_competent_level_is_refused(as_user, w
 
 def test_the_review_page_records_a_self_assessment_with_ratings(as_user, world, cycle):
     review = review_of(cycle, world.members["hung"])
-    data = {
-        f"rating__{key}": "tot"
-        for key in (
-            "tu_tuong_chinh_tri",
-            "dao_duc_loi_song",
-            "to_chuc_ky_luat",
-            "tac_phong_le_loi",
-            "khac_phuc_khuyet_diem",
-            "ket_qua_nhiem_vu",
-        )
-    }
+    data = {f"rating__{key}": value for key, value in member_ratings("tot").items()}
     data.update({"level": "HTXSNV", "manifestations": [manifestation("A2").pk]})
     client = as_user("office")
     response = client.post(reverse("reviews:review_self", args=[review.pk]), data)
