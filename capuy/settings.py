@@ -133,6 +133,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The reports' frequent small reads prepared once per connection on PostgreSQL
+# (capuy.reports.tuning.prepared_rows); 0 behind a pooler that keeps no prepared statements.
+CAPUY_PREPARED_READS = env_bool("CAPUY_PREPARED_READS", True)
 
 # --- auth ---------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
