@@ -51,13 +51,17 @@ def prepared_rows(sql: str, params) -> list[tuple]:
 
     connection.ensure_connection()
     raw = connection.connection
-    key = (sql, tuple(params))
-    text = _LITERALS.get(key)
+    try:
+        key = (sql, tuple(params))
+        text = _LITERALS.get(key)
+    except TypeError:  # a list among the values: written in each time
+        key, text = None, None
     if text is None:
         text = psycopg.ClientCursor(raw).mogrify(sql, params)
-        if len(_LITERALS) >= _LITERALS_KEPT:
-            _LITERALS.clear()
-        _LITERALS[key] = text
+        if key is not None:
+            if len(_LITERALS) >= _LITERALS_KEPT:
+                _LITERALS.clear()
+            _LITERALS[key] = text
     start = time.monotonic()
     # Django turns psycopg's prepared statements off on its connections (threshold None);
     # on for this statement only, which psycopg keeps prepared on the connection.

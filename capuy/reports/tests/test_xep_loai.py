@@ -502,6 +502,19 @@ def test_the_reports_reads_are_prepared_once_per_connection_on_postgresql(world,
     assert connection.connection.prepare_threshold is None  # Django's setting, as it was
 
 
+def test_a_prepared_read_takes_any_values_psycopg_writes_in(db):
+    from django.db import connection
+
+    from capuy.reports.tuning import prepared_rows
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements (SQLite binds no lists)")
+    rows = prepared_rows("SELECT %s, %s", [[1, 2], "ký tự"])  # a list is not hashable
+
+    assert [tuple(row) for row in rows] == [([1, 2], "ký tự")]
+    assert connection.connection.prepare_threshold is None
+
+
 def test_counting_the_rows_runs_with_the_analytic_settings(world, cycles):
     """The large aggregate (the rows, where no tally is kept) gets its memory and no JIT."""
     from django.db import connection
